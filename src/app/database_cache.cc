@@ -1,0 +1,84 @@
+#include "app/database_cache.h"
+
+#include <fcntl.h>
+#include <openssl/evp.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <cstring>
+#include <fstream>
+#include <iterator>
+
+namespace veil::app {
+namespace {
+
+constexpr std::string_view kMagic = "VEILHSDB1\n";
+constexpr size_t kDigestBytes = 32;
+
+std::string sha256(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  return std::string(reinterpret_cast<char*>(digest), length);
+}
+
+// Only our own, not group- or world-writable: anything else could feed Hyperscan crafted bytes.
+bool trusted(const std::filesystem::path& path, bool directory) {
+  struct stat info {};
+  if (::lstat(path.c_str(), &info) != 0) return false;
+  if (directory ? !S_ISDIR(info.st_mode) : !S_ISREG(info.st_mode)) return false;
+  return info.st_uid == ::geteuid() && (info.st_mode & (S_IWGRP | S_IWOTH)) == 0;
+}
+
+}  // namespace
+
+std::optional<std::filesystem::path> DatabaseCache::defaultDirectory() {
+  if (const char* dir = std::getenv("VEIL_CACHE_DIR"); dir && *dir) return std::filesystem::path(dir);
+  if (const char* xdg = std::getenv("XDG_CACHE_HOME"); xdg && *xdg)
+    return std::filesystem::path(xdg) / "veil";
+  if (const char* home = std::getenv("HOME"); home && *home)
+    return std::filesystem::path(home) / ".cache" / "veil";
+  return std::nullopt;
+}
+
+std::string DatabaseCache::load(const std::string& fingerprint) const {
+  const auto file = fileFor(fingerprint);
+  if (!trusted(directory_, true) || !trusted(file, false)) return {};
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return {};
+  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  if (bytes.size() <= kMagic.size() + kDigestBytes || !bytes.starts_with(kMagic)) return {};
+  const std::string_view digest(bytes.data() + kMagic.size(), kDigestBytes);
+  std::string database = bytes.substr(kMagic.size() + kDigestBytes);
+  if (sha256(database) != digest) return {};
+  return database;
+}
+
+bool DatabaseCache::store(const std::string& fingerprint, const std::string& database) const {
+  std::error_code error;
+  std::filesystem::create_directories(directory_, error);
+  if (error) return false;
+  ::chmod(directory_.c_str(), 0700);
+  if (!trusted(directory_, true)) return false;
+
+  std::string temporary = (directory_ / (fingerprint + ".tmp.XXXXXX")).string();
+  const int fd = ::mkstemp(temporary.data());  // mode 0600
+  if (fd < 0) return false;
+  const std::string header = std::string(kMagic) + sha256(database);
+  bool ok = true;
+  for (std::string_view part : {std::string_view(header), std::string_view(database)}) {
+    while (ok && !part.empty()) {
+      const ssize_t n = ::write(fd, part.data(), part.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) ok = false;
+      else part.remove_prefix(static_cast<size_t>(n));
+    }
+  }
+  ok = ::close(fd) == 0 && ok;
+  if (ok) ok = ::rename(temporary.c_str(), fileFor(fingerprint).c_str()) == 0;
+  if (!ok) ::unlink(temporary.c_str());
+  return ok;
+}
+
+}  // namespace veil::app

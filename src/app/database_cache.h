@@ -1,0 +1,35 @@
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+
+namespace veil::app {
+
+// Compiled pattern databases on disk, keyed by PatternSet::fingerprint(), so that a restart
+// (Fluentd and rsyslog restart their filters) skips compiling. Files carry a checksum; a
+// corrupt, truncated or foreign file reads as a miss and is overwritten.
+class DatabaseCache {
+ public:
+  // $VEIL_CACHE_DIR, else $XDG_CACHE_HOME/veil, else $HOME/.cache/veil; nullopt if none is set.
+  static std::optional<std::filesystem::path> defaultDirectory();
+
+  explicit DatabaseCache(std::filesystem::path directory) : directory_(std::move(directory)) {}
+
+  // The cached bytes for `fingerprint`, or empty on a miss. Refuses (as a miss) a directory or
+  // file another user could have written, since the bytes are loaded into Hyperscan.
+  std::string load(const std::string& fingerprint) const;
+
+  // Writes atomically (temporary file + rename), creating the directory with mode 0700.
+  // Returns false (and leaves no partial file) on failure; the caller only loses speed.
+  bool store(const std::string& fingerprint, const std::string& database) const;
+
+  std::filesystem::path fileFor(const std::string& fingerprint) const {
+    return directory_ / (fingerprint + ".hsdb");
+  }
+
+ private:
+  std::filesystem::path directory_;
+};
+
+}  // namespace veil::app

@@ -1,0 +1,194 @@
+// veil: command line entry point. Parses flags, builds the policy and runs a frontend.
+#include <fcntl.h>
+#include <signal.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <chrono>
+#include <cstdio>
+#include <cstring>
+#include <iostream>
+#include <spdlog/spdlog.h>
+
+#include "app/config_error.h"
+#include "app/logging.h"
+#include "app/policy_builder.h"
+#include "app/rule_test.h"
+#include "frontends/line_filter.h"
+
+namespace {
+
+constexpr int kExitOk = 0;
+constexpr int kExitRuntimeError = 1;
+constexpr int kExitConfigError = 2;
+
+int stop_pipe[2] = {-1, -1};
+
+void onStopSignal(int) {
+  const char byte = 0;
+  // Async-signal-safe; a full pipe already holds a pending stop.
+  [[maybe_unused]] ssize_t ignored = ::write(stop_pipe[1], &byte, 1);
+}
+
+// SIGTERM/SIGINT: finish the lines read, flush, exit 0. SIGPIPE: a closed stdout is seen as
+// EPIPE and ends the filter quietly.
+bool installSignalHandlers() {
+  if (::pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return false;
+  struct sigaction action {};
+  action.sa_handler = onStopSignal;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGTERM, &action, nullptr);
+  ::sigaction(SIGINT, &action, nullptr);
+  ::signal(SIGPIPE, SIG_IGN);
+  return true;
+}
+
+std::vector<std::string> splitList(const std::vector<std::string>& items) {
+  std::vector<std::string> out;
+  for (const auto& item : items) {
+    size_t start = 0;
+    while (start <= item.size()) {
+      const size_t comma = item.find(',', start);
+      std::string part = item.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+      if (!part.empty()) out.push_back(part);
+      if (comma == std::string::npos) break;
+      start = comma + 1;
+    }
+  }
+  return out;
+}
+
+void printStats(const veil::frontends::LineFilterResult& result, const veil::core::Policy& policy,
+                double seconds) {
+  const double mb = static_cast<double>(result.bytes_in) / 1e6;
+  std::fprintf(stderr, "veil: %llu lines, %.1f MB in %.3f s (%.1f MB/s), %llu lines redacted",
+               static_cast<unsigned long long>(result.lines), mb, seconds,
+               seconds > 0 ? mb / seconds : 0.0,
+               static_cast<unsigned long long>(result.lines_redacted));
+  if (result.long_lines)
+    std::fprintf(stderr, ", %llu over-long lines scanned in windows",
+                 static_cast<unsigned long long>(result.long_lines));
+  std::fprintf(stderr, "\n");
+  std::vector<std::pair<uint64_t, std::string>> rows;
+  for (size_t i = 0; i < result.findings_per_rule.size(); ++i) {
+    if (result.findings_per_rule[i]) rows.emplace_back(result.findings_per_rule[i], policy.rules()[i].id);
+  }
+  std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
+    return a.first != b.first ? a.first > b.first : a.second < b.second;
+  });
+  for (const auto& [count, id] : rows)
+    std::fprintf(stderr, "veil:   %10llu  %s\n", static_cast<unsigned long long>(count), id.c_str());
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"veil: a streaming redaction filter for logs.\n"
+               "Reads log lines on stdin and writes them to stdout with tokens, secrets and\n"
+               "personal data replaced."};
+  app.set_version_flag("--version", std::string("veil ") + VEIL_VERSION);
+
+  veil::app::PolicyOptions policy_options;
+  std::vector<std::string> packs;
+  std::vector<std::string> rule_files;
+  std::string patterns_dir;
+  std::string cache_dir;
+  bool no_cache = false;
+  bool stats = false;
+  std::string log_level = "warn";
+  veil::frontends::LineFilterOptions filter_options;
+
+  app.add_option("--packs", packs, "Bundled rule packs to enable, comma-separated (default: the packs marked default; 'all' for every pack)");
+  app.add_option("--rules", rule_files, "Add a rule pack of your own (YAML; repeatable)")->check(CLI::ExistingFile);
+  app.add_option("--patterns-dir", patterns_dir, "Directory of the bundled rule packs (default: found automatically)");
+  app.add_option("--mask-template", policy_options.mask_template, "Replacement text; {rule} and {category} are substituted")->capture_default_str();
+  app.add_option("--max-line-bytes", filter_options.max_record_bytes, "Lines up to this size are scanned as one record; longer lines in overlapping windows")->capture_default_str()->check(CLI::Range(size_t{1024}, size_t{1} << 30));
+  app.add_option("--cache-dir", cache_dir, "Where compiled rule databases are cached (default: $VEIL_CACHE_DIR, $XDG_CACHE_HOME/veil or ~/.cache/veil)");
+  app.add_flag("--no-cache", no_cache, "Do not read or write the compiled-database cache");
+  app.add_flag("--stats", stats, "Print lines, bytes, MB/s and findings per rule to stderr at the end");
+  app.add_option("--log-level", log_level, "veil's own log level on stderr: trace, debug, info, warn, error, off")->capture_default_str();
+
+  auto* rules = app.add_subcommand("rules", "Inspect and test rule packs");
+  rules->require_subcommand(1);
+  auto* rules_list = rules->add_subcommand("list", "List the rules of the enabled packs (honours --packs and --rules)");
+  auto* rules_test = rules->add_subcommand("test", "Check every rule's examples: match examples must be found, no_match examples must not");
+  std::vector<std::string> test_files;
+  rules_test->add_option("FILE", test_files, "Rule pack files to test (default: every bundled pack)")->check(CLI::ExistingFile);
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? kExitOk : kExitConfigError;
+  }
+
+  if (!veil::app::setUpLogging(log_level)) {
+    std::fprintf(stderr, "veil: unknown log level '%s'; allowed: trace, debug, info, warn, error, critical, off\n", log_level.c_str());
+    return kExitConfigError;
+  }
+
+  policy_options.packs = splitList(packs);
+  for (const auto& file : rule_files) policy_options.rule_files.emplace_back(file);
+  if (!patterns_dir.empty()) policy_options.patterns_dir = patterns_dir;
+  if (!cache_dir.empty()) policy_options.cache_dir = cache_dir;
+  policy_options.use_cache = !no_cache;
+
+  if (rules_test->parsed()) {
+    if (!test_files.empty()) {
+      policy_options.bundled = false;
+      policy_options.rule_files.assign(test_files.begin(), test_files.end());
+    } else {
+      policy_options.packs = {"all"};
+    }
+  }
+
+  veil::app::LoadedPolicy loaded;
+  const auto build_start = std::chrono::steady_clock::now();
+  try {
+    loaded = veil::app::buildPolicy(policy_options);
+  } catch (const veil::app::ConfigError& e) {
+    std::fprintf(stderr, "veil: %s\n", e.what());
+    return kExitConfigError;
+  }
+  const double build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - build_start).count();
+  spdlog::info("{} rules from {} packs ready in {:.1f} ms ({})", loaded.policy->rules().size(),
+               loaded.packs.size(), build_ms, loaded.from_cache ? "cached database" : "compiled");
+
+  if (rules_list->parsed()) {
+    for (const auto& rule : loaded.policy->rules())
+      std::printf("%-40s %-11s %-12s %s\n", rule.id.c_str(), rule.category.c_str(), rule.pack.c_str(), rule.description.c_str());
+    return kExitOk;
+  }
+  if (rules_test->parsed()) {
+    const auto failures = veil::app::checkRuleExamples(*loaded.policy);
+    for (const auto& failure : failures)
+      std::printf("%s: rule '%s' %s%s%s\n", failure.origin.c_str(), failure.rule.c_str(), failure.problem.c_str(),
+                  failure.example.empty() ? "" : ": ", failure.example.c_str());
+    size_t examples = 0;
+    for (const auto& rule : loaded.policy->rules()) examples += rule.match_examples.size() + rule.no_match_examples.size();
+    std::printf("%zu rules, %zu examples, %zu failures\n", loaded.policy->rules().size(), examples, failures.size());
+    return failures.empty() ? kExitOk : kExitRuntimeError;
+  }
+
+  if (!installSignalHandlers()) {
+    std::fprintf(stderr, "veil: cannot set up signal handling: %s\n", std::strerror(errno));
+    return kExitRuntimeError;
+  }
+  filter_options.stop_fd = stop_pipe[0];
+  const auto start = std::chrono::steady_clock::now();
+  veil::frontends::LineFilter filter(*loaded.policy, filter_options);
+  const auto result = filter.run();
+  const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (stats) printStats(result, *loaded.policy, seconds);
+
+  switch (result.end) {
+    case veil::frontends::LineFilterEnd::kInputError:
+      spdlog::error("reading stdin failed: {}", std::strerror(result.error));
+      return kExitRuntimeError;
+    case veil::frontends::LineFilterEnd::kOutputError:
+      spdlog::error("writing stdout failed: {}", std::strerror(result.error));
+      return kExitRuntimeError;
+    default:
+      return kExitOk;
+  }
+}

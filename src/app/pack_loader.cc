@@ -1,0 +1,173 @@
+#include "app/pack_loader.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <set>
+
+namespace veil::app {
+namespace {
+
+std::string joined(const std::vector<std::string>& names) {
+  std::string out;
+  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
+  return out;
+}
+
+// Reports errors as "file:line: message" so editors can jump to them.
+class PackReader {
+ public:
+  explicit PackReader(std::filesystem::path path) : path_(std::move(path)) {}
+
+  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
+    std::string where = path_.string();
+    if (node.IsDefined() && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
+    throw ConfigError(where + ": " + message);
+  }
+
+  std::string origin(const YAML::Node& node) const {
+    return path_.string() + ":" + std::to_string(node.Mark().line + 1);
+  }
+
+  void allowOnly(const YAML::Node& map, const std::vector<std::string>& keys,
+                 const std::string& what) const {
+    for (const auto& entry : map) {
+      const std::string key = entry.first.as<std::string>();
+      if (std::find(keys.begin(), keys.end(), key) == keys.end())
+        fail(entry.first, "unknown key '" + key + "' in " + what + "; allowed: " + joined(keys));
+    }
+  }
+
+  std::string scalar(const YAML::Node& map, const std::string& key, const std::string& what,
+                     bool required) const {
+    const YAML::Node node = map[key];
+    if (!node) {
+      if (required) fail(map, what + " has no '" + key + "'");
+      return {};
+    }
+    if (!node.IsScalar()) fail(node, "'" + key + "' in " + what + " must be a string");
+    return node.as<std::string>();
+  }
+
+  std::vector<std::string> strings(const YAML::Node& map, const std::string& key,
+                                   const std::string& what) const {
+    std::vector<std::string> out;
+    const YAML::Node node = map[key];
+    if (!node) return out;
+    if (!node.IsSequence()) fail(node, "'" + key + "' in " + what + " must be a list of strings");
+    for (const auto& item : node) {
+      if (!item.IsScalar()) fail(item, "'" + key + "' in " + what + " must be a list of strings");
+      out.push_back(item.as<std::string>());
+    }
+    return out;
+  }
+
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+bool isKebabCase(const std::string& id) {
+  if (id.empty() || !(id.front() >= 'a' && id.front() <= 'z') || id.back() == '-') return false;
+  char previous = 0;
+  for (char c : id) {
+    const bool ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-';
+    if (!ok || (c == '-' && previous == '-')) return false;
+    previous = c;
+  }
+  return true;
+}
+
+core::Rule readRule(const PackReader& reader, const YAML::Node& node, const std::string& pack) {
+  if (!node.IsMap()) reader.fail(node, "each rule must be a mapping");
+  reader.allowOnly(node,
+                   {"id", "description", "category", "tags", "pattern", "keywords", "validator",
+                    "action", "examples"},
+                   "a rule");
+  core::Rule rule;
+  rule.id = reader.scalar(node, "id", "a rule", true);
+  if (!isKebabCase(rule.id))
+    reader.fail(node["id"], "rule id '" + rule.id +
+                                "' is not kebab-case (lowercase letters, digits and single dashes)");
+  const std::string what = "rule '" + rule.id + "'";
+  rule.pack = pack;
+  rule.origin = reader.origin(node);
+  rule.description = reader.scalar(node, "description", what, true);
+  rule.category = reader.scalar(node, "category", what, true);
+  const auto& categories = ruleCategories();
+  if (std::find(categories.begin(), categories.end(), rule.category) == categories.end())
+    reader.fail(node["category"], "unknown category '" + rule.category + "' in " + what +
+                                      "; allowed: " + joined(categories));
+  rule.tags = reader.strings(node, "tags", what);
+  rule.pattern = reader.scalar(node, "pattern", what, true);
+  if (rule.pattern.empty()) reader.fail(node["pattern"], what + " has an empty pattern");
+  rule.keywords = reader.strings(node, "keywords", what);
+  if (const std::string spec = reader.scalar(node, "validator", what, false); !spec.empty()) {
+    std::string error;
+    rule.validator = core::parseValidator(spec, &error);
+    if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
+  }
+  if (const std::string action = reader.scalar(node, "action", what, false); !action.empty()) {
+    // Only masking exists so far; partial, hash, truncate and drop arrive with structured records.
+    if (action != "mask")
+      reader.fail(node["action"], "unknown action '" + action + "' in " + what + "; allowed: mask");
+    rule.action = core::Action{};
+  }
+  if (const YAML::Node examples = node["examples"]) {
+    if (!examples.IsMap()) reader.fail(examples, "'examples' in " + what + " must be a mapping");
+    reader.allowOnly(examples, {"match", "no_match"}, "'examples' of " + what);
+    rule.match_examples = reader.strings(examples, "match", what + " examples");
+    rule.no_match_examples = reader.strings(examples, "no_match", what + " examples");
+  }
+  return rule;
+}
+
+}  // namespace
+
+const std::vector<std::string>& ruleCategories() {
+  static const std::vector<std::string> kCategories = {"secret", "credential", "pii", "network",
+                                                       "other"};
+  return kCategories;
+}
+
+RulePack loadRulePack(const std::filesystem::path& path) {
+  PackReader reader(path);
+  YAML::Node root;
+  try {
+    root = YAML::LoadFile(path.string());
+  } catch (const YAML::BadFile&) {
+    throw ConfigError(path.string() + ": cannot read rule pack");
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  if (!root.IsMap()) throw ConfigError(path.string() + ": a rule pack must be a YAML mapping");
+  try {
+    reader.allowOnly(root, {"pack", "description", "default", "rules"}, "a rule pack");
+    RulePack pack;
+    pack.path = path;
+    pack.name = reader.scalar(root, "pack", "the rule pack", true);
+    pack.description = reader.scalar(root, "description", "the rule pack", false);
+    if (const YAML::Node enabled = root["default"]) {
+      try {
+        pack.enabled_by_default = enabled.as<bool>();
+      } catch (const YAML::Exception&) {
+        reader.fail(enabled, "'default' must be true or false");
+      }
+    }
+    const YAML::Node rules = root["rules"];
+    if (!rules || !rules.IsSequence()) reader.fail(root, "the rule pack has no 'rules' list");
+    std::set<std::string> ids;
+    for (const auto& node : rules) {
+      core::Rule rule = readRule(reader, node, pack.name);
+      if (!ids.insert(rule.id).second)
+        reader.fail(node["id"], "duplicate rule id '" + rule.id + "'");
+      pack.rules.push_back(std::move(rule));
+    }
+    return pack;
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
+}  // namespace veil::app

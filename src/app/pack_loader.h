@@ -1,0 +1,29 @@
+#pragma once
+
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "app/config_error.h"
+#include "core/rule.h"
+
+namespace veil::app {
+
+// One rule pack file as loaded: its header and its rules, validated.
+struct RulePack {
+  std::string name;
+  std::string description;
+  bool enabled_by_default = false;
+  std::filesystem::path path;
+  std::vector<core::Rule> rules;
+};
+
+// Reads and validates one rule pack (see patterns/README.md for the format). Unknown keys,
+// missing fields, bad ids, categories, validators or actions throw ConfigError naming the file
+// and line. Patterns are not compiled here.
+RulePack loadRulePack(const std::filesystem::path& path);
+
+// Categories a rule may declare.
+const std::vector<std::string>& ruleCategories();
+
+}  // namespace veil::app

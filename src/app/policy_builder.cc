@@ -1,0 +1,122 @@
+#include "app/policy_builder.h"
+
+#include <algorithm>
+#include <map>
+
+#include "app/database_cache.h"
+#include "app/pack_locator.h"
+#include "core/pattern_set.h"
+
+namespace veil::app {
+namespace {
+
+std::filesystem::path patternsDirectory(const std::optional<std::filesystem::path>& configured) {
+  if (configured) {
+    if (!std::filesystem::is_directory(*configured))
+      throw ConfigError("patterns directory " + configured->string() + " does not exist");
+    return *configured;
+  }
+  if (auto found = findPatternsDirectory()) return *found;
+  std::string tried;
+  for (const auto& candidate : patternsDirectoryCandidates()) {
+    tried += ' ';
+    tried += candidate.string();
+  }
+  throw ConfigError("no rule packs found (tried:" + tried + "); set VEIL_PATTERNS_DIR");
+}
+
+}  // namespace
+
+std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path>& patterns_dir) {
+  const auto dir = patternsDirectory(patterns_dir);
+  std::vector<std::filesystem::path> files;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());
+  }
+  std::sort(files.begin(), files.end());
+  std::vector<RulePack> packs;
+  for (const auto& file : files) {
+    RulePack pack = loadRulePack(file);
+    if (pack.name != file.stem().string())
+      throw ConfigError(file.string() + ": pack name '" + pack.name +
+                        "' must equal the file name '" + file.stem().string() + "'");
+    packs.push_back(std::move(pack));
+  }
+  return packs;
+}
+
+LoadedPolicy buildPolicy(const PolicyOptions& options) {
+  LoadedPolicy loaded;
+  std::vector<RulePack> bundled;
+  if (options.bundled) bundled = loadBundledPacks(options.patterns_dir);
+  const bool all = std::find(options.packs.begin(), options.packs.end(), "all") != options.packs.end();
+  if (!options.bundled) {
+  } else if (all) {
+    for (auto& pack : bundled) loaded.packs.push_back(std::move(pack));
+  } else if (options.packs.empty()) {
+    for (auto& pack : bundled)
+      if (pack.enabled_by_default) loaded.packs.push_back(std::move(pack));
+  } else {
+    std::vector<std::string> wanted;
+    for (const auto& name : options.packs)
+      if (std::find(wanted.begin(), wanted.end(), name) == wanted.end()) wanted.push_back(name);
+    for (const auto& name : wanted) {
+      auto it = std::find_if(bundled.begin(), bundled.end(),
+                             [&](const RulePack& pack) { return pack.name == name; });
+      if (it == bundled.end()) {
+        std::string available;
+        for (const auto& pack : bundled) {
+          if (!available.empty()) available += ", ";
+          available += pack.name;
+        }
+        throw ConfigError("unknown rule pack '" + name + "'; available: " + available);
+      }
+      loaded.packs.push_back(std::move(*it));
+    }
+  }
+  for (const auto& file : options.rule_files) loaded.packs.push_back(loadRulePack(file));
+
+  std::vector<core::Rule> rules;
+  std::map<std::string, std::string> origins;
+  for (const auto& pack : loaded.packs) {
+    for (const auto& rule : pack.rules) {
+      if (auto [it, fresh] = origins.emplace(rule.id, rule.origin); !fresh)
+        throw ConfigError(rule.origin + ": rule id '" + rule.id + "' is already defined at " +
+                          it->second);
+      rules.push_back(rule);
+    }
+  }
+  if (rules.empty()) throw ConfigError("no rules enabled: the selected packs are empty");
+
+  std::optional<DatabaseCache> cache;
+  if (options.use_cache) {
+    if (auto dir = options.cache_dir ? options.cache_dir : DatabaseCache::defaultDirectory())
+      cache.emplace(*dir);
+  }
+  const std::string fingerprint = core::PatternSet::fingerprint(rules);
+  const std::string cached = cache ? cache->load(fingerprint) : std::string();
+
+  core::CompileError error;
+  bool used_cache = false;
+  auto patterns = core::PatternSet::build(rules, cached, &error, &used_cache);
+  if (!patterns) {
+    if (error.rule < rules.size()) {
+      const auto& rule = rules[error.rule];
+      throw ConfigError(rule.origin + ": rule '" + rule.id + "' does not compile: " + error.message);
+    }
+    throw ConfigError("rule set does not compile: " + error.message);
+  }
+  loaded.from_cache = used_cache;
+  if (cache && !used_cache) loaded.cache_written = cache->store(fingerprint, patterns->serializeDatabase());
+
+  std::vector<core::Action> actions;
+  for (const auto& rule : patterns->rules()) {
+    core::Action action = rule.action.value_or(core::Action{});
+    action.mask_template = options.mask_template;
+    actions.push_back(std::move(action));
+  }
+  loaded.policy = std::make_shared<const core::Policy>(std::move(patterns), std::move(actions));
+  return loaded;
+}
+
+}  // namespace veil::app

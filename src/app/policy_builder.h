@@ -1,0 +1,40 @@
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "app/pack_loader.h"
+#include "core/policy.h"
+
+namespace veil::app {
+
+struct PolicyOptions {
+  // Bundled packs to enable; empty: those marked default; "all": every bundled pack.
+  std::vector<std::string> packs;
+  bool bundled = true;  // false: only rule_files
+  std::vector<std::filesystem::path> rule_files;  // user packs, always enabled
+  std::optional<std::filesystem::path> patterns_dir;  // unset: findPatternsDirectory()
+  std::string mask_template = "[REDACTED:{rule}]";
+  bool use_cache = true;
+  std::optional<std::filesystem::path> cache_dir;  // unset: DatabaseCache::defaultDirectory()
+};
+
+struct LoadedPolicy {
+  std::shared_ptr<const core::Policy> policy;
+  std::vector<RulePack> packs;  // the enabled packs, in load order
+  bool from_cache = false;
+  bool cache_written = false;
+};
+
+// Every bundled pack in the patterns directory, sorted by name. Throws ConfigError.
+std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path>& patterns_dir);
+
+// Loads and validates the selected packs, compiles them (or loads the cached database) and
+// returns the shared, read-only policy. Throws ConfigError naming the file, line, rule and
+// engine message for anything wrong.
+LoadedPolicy buildPolicy(const PolicyOptions& options);
+
+}  // namespace veil::app

@@ -1,0 +1,202 @@
+#include "core/pattern_set.h"
+
+#include <openssl/evp.h>
+#include <re2/re2.h>
+
+#include <cstdlib>
+#include <new>
+
+namespace veil::core {
+namespace {
+
+// SINGLEMATCH: detection only needs to know *whether* a rule fired; RE2 finds every span
+// afterwards. Reporting each match of open-ended repeats costs more than the scan itself.
+constexpr unsigned kHyperscanFlags = HS_FLAG_SINGLEMATCH;
+
+// Submatches live on the stack while scanning; a rule needing more groups is rejected at load.
+constexpr int kMaxSecretGroup = 15;
+
+re2::RE2::Options spanOptions() {
+  re2::RE2::Options options;
+  // Bytes, not UTF-8: logs carry invalid UTF-8, and Hyperscan (no HS_FLAG_UTF8) sees bytes too.
+  options.set_encoding(re2::RE2::Options::EncodingLatin1);
+  options.set_log_errors(false);
+  return options;
+}
+
+std::string hexSha256(std::string_view data) {
+  unsigned char digest[EVP_MAX_MD_SIZE];
+  unsigned int length = 0;
+  EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr);
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string hex;
+  hex.reserve(length * 2);
+  for (unsigned i = 0; i < length; ++i) {
+    hex.push_back(kHex[digest[i] >> 4]);
+    hex.push_back(kHex[digest[i] & 0xf]);
+  }
+  return hex;
+}
+
+int onHyperscanMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int,
+                     void* context) {
+  static_cast<std::vector<uint32_t>*>(context)->push_back(id);
+  return 0;
+}
+
+}  // namespace
+
+ScanContext::ScanContext(const PatternSet& patterns)
+    : findings_per_rule_(patterns.rules().size(), 0) {
+  hs_scratch_t* scratch = nullptr;
+  if (hs_clone_scratch(patterns.prototype_scratch_.get(), &scratch) != HS_SUCCESS) {
+    throw std::bad_alloc();
+  }
+  scratch_.reset(scratch);
+}
+
+PatternSet::~PatternSet() = default;
+
+std::string PatternSet::fingerprint(const std::vector<Rule>& rules) {
+  std::string key = "veil-hyperscan-db-v1";
+  key += '\0';
+  key += hs_version();
+  hs_platform_info_t platform{};
+  if (hs_populate_platform(&platform) == HS_SUCCESS) {
+    key += '\0' + std::to_string(platform.tune) + ':' + std::to_string(platform.cpu_features);
+  }
+  key += '\0' + std::to_string(kHyperscanFlags) + '\0' + std::to_string(rules.size());
+  for (const Rule& rule : rules) {
+    key += '\0';
+    key += rule.pattern;
+  }
+  return hexSha256(key);
+}
+
+bool PatternSet::compileSpans(CompileError* error) {
+  const re2::RE2::Options options = spanOptions();
+  spans_.reserve(rules_.size());
+  secret_group_.reserve(rules_.size());
+  for (size_t i = 0; i < rules_.size(); ++i) {
+    auto span = std::make_unique<re2::RE2>(rules_[i].pattern, options);
+    if (!span->ok()) {
+      *error = {i, "RE2: " + span->error()};
+      return false;
+    }
+    int secret = 0;
+    for (const auto& [name, index] : span->NamedCapturingGroups()) {
+      if (name != "secret") {
+        *error = {i, "named group '" + name + "' is not allowed; the only named group is 'secret'"};
+        return false;
+      }
+      secret = index;
+    }
+    if (secret > kMaxSecretGroup) {
+      *error = {i, "the 'secret' group must be among the first " +
+                       std::to_string(kMaxSecretGroup) + " groups; use (?:...) for the others"};
+      return false;
+    }
+    secret_group_.push_back(secret);
+    spans_.push_back(std::move(span));
+  }
+  return true;
+}
+
+std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
+                                                    std::string_view serialized_database,
+                                                    CompileError* error, bool* used_cache) {
+  std::shared_ptr<PatternSet> set(new PatternSet());
+  set->rules_ = std::move(rules);
+  *used_cache = false;
+  if (set->rules_.empty()) {
+    *error = {0, "no rules enabled"};
+    return nullptr;
+  }
+  if (!set->compileSpans(error)) return nullptr;
+
+  if (!serialized_database.empty()) {
+    hs_database_t* db = nullptr;
+    if (hs_deserialize_database(serialized_database.data(), serialized_database.size(), &db) ==
+        HS_SUCCESS) {
+      set->database_.reset(db);
+      *used_cache = true;
+    }
+  }
+  if (!set->database_) {
+    std::vector<const char*> expressions;
+    std::vector<unsigned> flags(set->rules_.size(), kHyperscanFlags);
+    std::vector<unsigned> ids;
+    for (size_t i = 0; i < set->rules_.size(); ++i) {
+      expressions.push_back(set->rules_[i].pattern.c_str());
+      ids.push_back(static_cast<unsigned>(i));
+    }
+    hs_database_t* db = nullptr;
+    hs_compile_error_t* compile_error = nullptr;
+    if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
+                         static_cast<unsigned>(expressions.size()), HS_MODE_BLOCK, nullptr, &db,
+                         &compile_error) != HS_SUCCESS) {
+      // expression < 0: the error is not specific to one rule (e.g. out of memory).
+      const int which = compile_error ? compile_error->expression : -1;
+      *error = {which < 0 ? set->rules_.size() : static_cast<size_t>(which),
+                std::string("Hyperscan: ") +
+                    (compile_error ? compile_error->message : "unknown error")};
+      hs_free_compile_error(compile_error);
+      return nullptr;
+    }
+    set->database_.reset(db);
+  }
+
+  hs_scratch_t* scratch = nullptr;
+  if (hs_alloc_scratch(set->database_.get(), &scratch) != HS_SUCCESS) {
+    // A cached database that deserialised but is unusable here: compile afresh.
+    if (*used_cache) return build(std::move(set->rules_), {}, error, used_cache);
+    *error = {set->rules_.size(), "Hyperscan: could not allocate scratch space"};
+    return nullptr;
+  }
+  set->prototype_scratch_.reset(scratch);
+  return set;
+}
+
+std::string PatternSet::serializeDatabase() const {
+  char* bytes = nullptr;
+  size_t length = 0;
+  if (hs_serialize_database(database_.get(), &bytes, &length) != HS_SUCCESS) return {};
+  std::string out(bytes, length);
+  std::free(bytes);
+  return out;
+}
+
+void PatternSet::findAll(ScanContext& ctx, std::string_view value,
+                         std::vector<Finding>& out) const {
+  if (value.empty()) return;
+  ctx.fired_.clear();
+  // Records longer than 4 GiB never reach here: the frontends cut them into windows.
+  hs_scan(database_.get(), value.data(), static_cast<unsigned>(value.size()), 0,
+          ctx.scratch_.get(), onHyperscanMatch, &ctx.fired_);
+  for (uint32_t rule : ctx.fired_) findSpans(ctx, rule, value, out);
+}
+
+void PatternSet::findSpans(ScanContext& ctx, uint32_t rule, std::string_view value,
+                           std::vector<Finding>& out) const {
+  const re2::RE2& span = *spans_[rule];
+  const int group = secret_group_[rule];
+  const Rule& definition = rules_[rule];
+  re2::StringPiece text(value.data(), value.size());
+  re2::StringPiece submatch[kMaxSecretGroup + 1];
+  size_t position = 0;
+  while (position <= value.size() &&
+         span.Match(text, position, value.size(), re2::RE2::UNANCHORED, submatch, group + 1)) {
+    const re2::StringPiece whole = submatch[0];
+    const re2::StringPiece secret = group ? submatch[group] : whole;
+    const size_t match_end = static_cast<size_t>(whole.data() - value.data()) + whole.size();
+    if (secret.data() != nullptr && !secret.empty() &&
+        (!definition.validator || (*definition.validator)({secret.data(), secret.size()}))) {
+      const size_t begin = static_cast<size_t>(secret.data() - value.data());
+      out.push_back({rule, begin, begin + secret.size()});
+      ++ctx.findings_per_rule_[rule];
+    }
+    position = match_end > position ? match_end : position + 1;
+  }
+}
+
+}  // namespace veil::core

@@ -1,0 +1,106 @@
+#pragma once
+
+#include <hs/hs.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/finding.h"
+#include "core/rule.h"
+
+namespace re2 {
+class RE2;
+}
+
+namespace veil::core {
+
+struct DatabaseDeleter {
+  void operator()(hs_database_t* db) const noexcept { hs_free_database(db); }
+};
+struct ScratchDeleter {
+  void operator()(hs_scratch_t* s) const noexcept { hs_free_scratch(s); }
+};
+using DatabasePtr = std::unique_ptr<hs_database_t, DatabaseDeleter>;
+using ScratchPtr = std::unique_ptr<hs_scratch_t, ScratchDeleter>;
+
+class PatternSet;
+
+// Per-thread working memory for scanning with one PatternSet: Hyperscan scratch and
+// reusable buffers. Move-only; never shared between threads; valid as long as its PatternSet.
+class ScanContext {
+ public:
+  explicit ScanContext(const PatternSet& patterns);
+  ScanContext(ScanContext&&) noexcept = default;
+  ScanContext& operator=(ScanContext&&) noexcept = default;
+  ScanContext(const ScanContext&) = delete;
+  ScanContext& operator=(const ScanContext&) = delete;
+
+  // Findings per rule since construction (counted after validation, before merging).
+  const std::vector<uint64_t>& findingsPerRule() const { return findings_per_rule_; }
+
+ private:
+  friend class PatternSet;
+  friend class Redactor;
+  ScratchPtr scratch_;
+  std::vector<uint32_t> fired_;
+  std::vector<Finding> findings_;
+  std::vector<uint64_t> findings_per_rule_;
+};
+
+// Why a rule set failed to compile: which rule (index into the rules given) and what the
+// regex engine said.
+struct CompileError {
+  size_t rule = 0;
+  std::string message;
+};
+
+// All enabled rules compiled together: one Hyperscan database that says which rules fire on
+// a value, and one RE2 per rule that then finds where (and which part is the secret).
+// Immutable after construction and safe to share between threads; each thread scans with its
+// own ScanContext.
+class PatternSet {
+ public:
+  // Identifies the Hyperscan database these rules compile to on this host (rule patterns and
+  // order, Hyperscan version, CPU features), as lowercase hex SHA-256. A cached database is
+  // only valid for the same fingerprint.
+  static std::string fingerprint(const std::vector<Rule>& rules);
+
+  // Compiles `rules`. When `serialized_database` is not empty it is tried first (it must come
+  // from serializeDatabase() of rules with the same fingerprint); if it does not deserialize,
+  // the rules are compiled afresh and *used_cache is false. Returns nullptr and fills *error
+  // when a rule does not compile (in either engine).
+  static std::shared_ptr<const PatternSet> build(std::vector<Rule> rules,
+                                                 std::string_view serialized_database,
+                                                 CompileError* error, bool* used_cache);
+
+  ~PatternSet();
+  PatternSet(const PatternSet&) = delete;
+  PatternSet& operator=(const PatternSet&) = delete;
+
+  const std::vector<Rule>& rules() const { return rules_; }
+
+  // The compiled Hyperscan database in hs_serialize_database form, for the on-disk cache.
+  std::string serializeDatabase() const;
+
+  // Appends to `out` every validated match of every rule in `value`, unmerged, in no
+  // particular order. Never throws on any input bytes; allocation failure aside.
+  void findAll(ScanContext& ctx, std::string_view value, std::vector<Finding>& out) const;
+
+ private:
+  friend class ScanContext;
+  PatternSet() = default;
+  bool compileSpans(CompileError* error);
+  void findSpans(ScanContext& ctx, uint32_t rule, std::string_view value,
+                 std::vector<Finding>& out) const;
+
+  std::vector<Rule> rules_;
+  std::vector<std::unique_ptr<re2::RE2>> spans_;
+  std::vector<int> secret_group_;  // RE2 group index of `secret`, or 0 for the whole match
+  DatabasePtr database_;
+  ScratchPtr prototype_scratch_;
+};
+
+}  // namespace veil::core

@@ -1,0 +1,63 @@
+#include "core/redactor.h"
+
+namespace veil::core {
+
+const std::vector<Finding>& Redactor::scan(ScanContext& ctx, std::string_view value) const {
+  ctx.findings_.clear();
+  policy_->patterns().findAll(ctx, value, ctx.findings_);
+  mergeOverlapping(ctx.findings_);
+  return ctx.findings_;
+}
+
+size_t Redactor::redact(ScanContext& ctx, std::string_view value, std::string& out) const {
+  const std::vector<Finding>& findings = scan(ctx, value);
+  if (findings.empty()) {
+    out.append(value);
+    return 0;
+  }
+  apply(value, findings, out);
+  return findings.size();
+}
+
+void Redactor::apply(std::string_view value, const std::vector<Finding>& findings,
+                     std::string& out) const {
+  size_t copied = 0;
+  for (const Finding& finding : findings) {
+    out.append(value.substr(copied, finding.begin - copied));
+    appendReplacement(finding, value.substr(finding.begin, finding.end - finding.begin), out);
+    copied = finding.end;
+  }
+  out.append(value.substr(copied));
+}
+
+void Redactor::appendReplacement(const Finding& finding, std::string_view /*secret*/,
+                                 std::string& out) const {
+  const Rule& rule = policy_->rules()[finding.rule];
+  const Action& action = policy_->actionFor(finding.rule);
+  switch (action.kind) {
+    case ActionKind::kMask:
+    default: {
+      // Template placeholders are few and the template short: a linear pass beats a regex.
+      std::string_view tpl = action.mask_template;
+      while (!tpl.empty()) {
+        const size_t open = tpl.find('{');
+        out.append(tpl.substr(0, open));
+        if (open == std::string_view::npos) break;
+        tpl.remove_prefix(open);
+        if (tpl.starts_with("{rule}")) {
+          out.append(rule.id);
+          tpl.remove_prefix(6);
+        } else if (tpl.starts_with("{category}")) {
+          out.append(rule.category);
+          tpl.remove_prefix(10);
+        } else {
+          out.push_back('{');
+          tpl.remove_prefix(1);
+        }
+      }
+      break;
+    }
+  }
+}
+
+}  // namespace veil::core

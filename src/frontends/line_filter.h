@@ -1,0 +1,61 @@
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "formats/record_redactor.h"
+
+namespace veil::frontends {
+
+struct LineFilterOptions {
+  int input_fd = 0;
+  int output_fd = 1;
+  // Becomes readable when the filter should stop (a signal handler writes to it); -1: none.
+  int stop_fd = -1;
+  // Lines up to this length are scanned as one record; longer ones in overlapping windows.
+  size_t max_record_bytes = 1 << 20;
+  // Overlap between windows of an over-long line: longer secrets straddling a window edge are
+  // still replaced, but may be attributed to a cut match.
+  size_t window_overlap = 64 << 10;
+  // Output is written once this much is pending even while input keeps arriving.
+  size_t flush_bytes = 256 << 10;
+};
+
+enum class LineFilterEnd {
+  kEndOfInput,    // input reached EOF; everything written
+  kStopped,       // stop_fd fired; lines read so far written
+  kOutputClosed,  // the reader went away (EPIPE)
+  kInputError,
+  kOutputError,
+};
+
+struct LineFilterResult {
+  LineFilterEnd end = LineFilterEnd::kEndOfInput;
+  int error = 0;  // errno for kInputError / kOutputError
+  uint64_t lines = 0;
+  uint64_t bytes_in = 0;
+  uint64_t lines_redacted = 0;
+  uint64_t long_lines = 0;  // lines scanned in windows
+  std::vector<uint64_t> findings_per_rule;
+};
+
+// The stdin-to-stdout filter: one output line per input line, in order, with only redacted
+// bytes changed. Output is written as soon as no more input is immediately available, and in
+// batches while input is busy.
+class LineFilter {
+ public:
+  LineFilter(const core::Policy& policy, LineFilterOptions options);
+
+  // Runs until end of input, a stop request or an I/O error. Call once.
+  LineFilterResult run();
+
+ private:
+  class Run;
+  const core::Policy& policy_;
+  formats::RecordRedactor records_;
+  LineFilterOptions options_;
+};
+
+}  // namespace veil::frontends
