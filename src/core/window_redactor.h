@@ -18,6 +18,8 @@ namespace veil::core {
 // start at most `context` bytes before that offset. Output stops `lookahead` bytes before the
 // window's end (so a match can run past what was written), or earlier at the start of a finding
 // that crosses that point. With `last`, everything up to the end of the window is written.
+// A secret no longer than `lookahead` (and the context) is found wherever the edges fall; a
+// longer one is replaced from where a window first matches it.
 class WindowRedactor {
  public:
   WindowRedactor(const Redactor& redactor, size_t lookahead)

@@ -16,8 +16,8 @@ struct LineFilterOptions {
   int stop_fd = -1;
   // Lines up to this length are scanned as one record; longer ones in overlapping windows.
   size_t max_record_bytes = 1 << 20;
-  // Overlap between windows of an over-long line: longer secrets straddling a window edge are
-  // still replaced, but may be attributed to a cut match.
+  // Overlap between windows of an over-long line: the longest secret certain to be found
+  // wherever the window edges fall. 64 KiB exceeds every credential format veil knows.
   size_t window_overlap = 64 << 10;
   // Output is written once this much is pending even while input keeps arriving.
   size_t flush_bytes = 256 << 10;

@@ -17,7 +17,7 @@ Rule ruleWith(std::string id, std::string pattern) {
 TEST(PatternSetTest, ReportsWhichRuleFailsHyperscan) {
   CompileError error;
   bool from_cache = true;
-  auto set = PatternSet::build({ruleWith("ok", "abc"), ruleWith("broken", "(?<=x)y")}, {}, &error,
+  auto set = PatternSet::build({ruleWith("ok", "abc"), ruleWith("broken", "x|")}, {}, &error,
                                &from_cache);
   EXPECT_EQ(set, nullptr);
   EXPECT_EQ(error.rule, 1u);
@@ -118,7 +118,7 @@ TEST(PatternSetTest, ScansInvalidUtf8AndNulBytes) {
   const std::string value = std::string("\xff\xfe\0 AKIAABCDEFGHIJKLMNOP \x80", 27);
   policy->patterns().findAll(ctx, value, findings);
   ASSERT_EQ(findings.size(), 1u);
-  EXPECT_EQ(findings[0].begin, 5u);
+  EXPECT_EQ(findings[0].begin, 4u);
 }
 
 }  // namespace
