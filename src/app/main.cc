@@ -71,7 +71,7 @@ void printStats(const veil::frontends::LineFilterResult& result, const veil::cor
   std::fprintf(stderr, "\n");
   std::vector<std::pair<uint64_t, std::string>> rows;
   for (size_t i = 0; i < result.findings_per_rule.size(); ++i) {
-    if (result.findings_per_rule[i]) rows.emplace_back(result.findings_per_rule[i], policy.rules()[i].id);
+    if (result.findings_per_rule[i]) rows.emplace_back(result.findings_per_rule[i], policy.ruleId(static_cast<uint32_t>(i)));
   }
   std::sort(rows.begin(), rows.end(), [](const auto& a, const auto& b) {
     return a.first != b.first ? a.first > b.first : a.second < b.second;
@@ -157,6 +157,9 @@ int main(int argc, char** argv) {
   if (rules_list->parsed()) {
     for (const auto& rule : loaded.policy->rules())
       std::printf("%-40s %-11s %-12s %s\n", rule.id.c_str(), rule.category.c_str(), rule.pack.c_str(), rule.description.c_str());
+    if (const auto* fields = loaded.policy->fields())
+      for (const auto& rule : fields->rules())
+        std::printf("%-40s %-11s %-12s %s (field name)\n", rule.id.c_str(), rule.category.c_str(), rule.pack.c_str(), rule.description.c_str());
     return kExitOk;
   }
   if (rules_test->parsed()) {
@@ -166,7 +169,9 @@ int main(int argc, char** argv) {
                   failure.example.empty() ? "" : ": ", failure.example.c_str());
     size_t examples = 0;
     for (const auto& rule : loaded.policy->rules()) examples += rule.match_examples.size() + rule.no_match_examples.size();
-    std::printf("%zu rules, %zu examples, %zu failures\n", loaded.policy->rules().size(), examples, failures.size());
+    if (const auto* fields = loaded.policy->fields())
+      for (const auto& rule : fields->rules()) examples += rule.match_examples.size() + rule.no_match_examples.size();
+    std::printf("%zu rules, %zu examples, %zu failures\n", loaded.policy->ruleCount(), examples, failures.size());
     return failures.empty() ? kExitOk : kExitRuntimeError;
   }
 

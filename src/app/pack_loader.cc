@@ -123,6 +123,52 @@ core::Rule readRule(const PackReader& reader, const YAML::Node& node, const std:
   return rule;
 }
 
+core::FieldRule readFieldRule(const PackReader& reader, const YAML::Node& node,
+                              const std::string& pack) {
+  if (!node.IsMap()) reader.fail(node, "each field rule must be a mapping");
+  reader.allowOnly(node, {"id", "description", "category", "tags", "match", "names", "action", "examples"},
+                   "a field rule");
+  core::FieldRule rule;
+  rule.id = reader.scalar(node, "id", "a field rule", true);
+  if (!isKebabCase(rule.id))
+    reader.fail(node["id"], "rule id '" + rule.id +
+                                "' is not kebab-case (lowercase letters, digits and single dashes)");
+  const std::string what = "field rule '" + rule.id + "'";
+  rule.pack = pack;
+  rule.origin = reader.origin(node);
+  rule.description = reader.scalar(node, "description", what, true);
+  rule.category = reader.scalar(node, "category", what, true);
+  const auto& categories = ruleCategories();
+  if (std::find(categories.begin(), categories.end(), rule.category) == categories.end())
+    reader.fail(node["category"], "unknown category '" + rule.category + "' in " + what +
+                                      "; allowed: " + joined(categories));
+  rule.tags = reader.strings(node, "tags", what);
+  const std::string match = reader.scalar(node, "match", what, false);
+  static const std::vector<std::pair<std::string, core::FieldMatch>> kMatches = {
+      {"exact", core::FieldMatch::kExact}, {"suffix", core::FieldMatch::kSuffix},
+      {"glob", core::FieldMatch::kGlob}, {"regex", core::FieldMatch::kRegex}};
+  if (!match.empty()) {
+    auto it = std::find_if(kMatches.begin(), kMatches.end(), [&](const auto& m) { return m.first == match; });
+    if (it == kMatches.end())
+      reader.fail(node["match"], "unknown match '" + match + "' in " + what + "; allowed: exact, suffix, glob, regex");
+    rule.match = it->second;
+  }
+  rule.names = reader.strings(node, "names", what);
+  if (rule.names.empty()) reader.fail(node, what + " has no 'names'");
+  if (const std::string action = reader.scalar(node, "action", what, false); !action.empty()) {
+    if (action != "mask")
+      reader.fail(node["action"], "unknown action '" + action + "' in " + what + "; allowed: mask");
+    rule.action = core::Action{};
+  }
+  if (const YAML::Node examples = node["examples"]) {
+    if (!examples.IsMap()) reader.fail(examples, "'examples' in " + what + " must be a mapping");
+    reader.allowOnly(examples, {"match", "no_match"}, "'examples' of " + what);
+    rule.match_examples = reader.strings(examples, "match", what + " examples");
+    rule.no_match_examples = reader.strings(examples, "no_match", what + " examples");
+  }
+  return rule;
+}
+
 }  // namespace
 
 const std::vector<std::string>& ruleCategories() {
@@ -143,7 +189,8 @@ RulePack loadRulePack(const std::filesystem::path& path) {
   }
   if (!root.IsMap()) throw ConfigError(path.string() + ": a rule pack must be a YAML mapping");
   try {
-    reader.allowOnly(root, {"pack", "description", "default", "rules"}, "a rule pack");
+    reader.allowOnly(root, {"pack", "description", "default", "rules", "fields", "exceptions"},
+                     "a rule pack");
     RulePack pack;
     pack.path = path;
     pack.name = reader.scalar(root, "pack", "the rule pack", true);
@@ -156,7 +203,10 @@ RulePack loadRulePack(const std::filesystem::path& path) {
       }
     }
     const YAML::Node rules = root["rules"];
-    if (!rules || !rules.IsSequence()) reader.fail(root, "the rule pack has no 'rules' list");
+    const YAML::Node fields = root["fields"];
+    if (!rules && !fields) reader.fail(root, "the rule pack has neither 'rules' nor 'fields'");
+    if (rules && !rules.IsSequence()) reader.fail(rules, "'rules' must be a list");
+    if (fields && !fields.IsSequence()) reader.fail(fields, "'fields' must be a list");
     std::set<std::string> ids;
     for (const auto& node : rules) {
       core::Rule rule = readRule(reader, node, pack.name);
@@ -164,6 +214,13 @@ RulePack loadRulePack(const std::filesystem::path& path) {
         reader.fail(node["id"], "duplicate rule id '" + rule.id + "'");
       pack.rules.push_back(std::move(rule));
     }
+    for (const auto& node : fields) {
+      core::FieldRule rule = readFieldRule(reader, node, pack.name);
+      if (!ids.insert(rule.id).second)
+        reader.fail(node["id"], "duplicate rule id '" + rule.id + "'");
+      pack.fields.push_back(std::move(rule));
+    }
+    pack.exceptions = reader.strings(root, "exceptions", "the rule pack");
     return pack;
   } catch (const YAML::Exception& e) {
     throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);

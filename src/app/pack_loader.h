@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/config_error.h"
+#include "core/field_names.h"
 #include "core/rule.h"
 
 namespace veil::app {
@@ -16,6 +17,8 @@ struct RulePack {
   bool enabled_by_default = false;
   std::filesystem::path path;
   std::vector<core::Rule> rules;
+  std::vector<core::FieldRule> fields;    // field-name rules
+  std::vector<std::string> exceptions;    // field names that are never sensitive
 };
 
 // Reads and validates one rule pack (see patterns/README.md for the format). Unknown keys,

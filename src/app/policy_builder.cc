@@ -77,28 +77,47 @@ LoadedPolicy buildPolicy(const PolicyOptions& options) {
   for (const auto& file : options.rule_files) loaded.packs.push_back(loadRulePack(file));
 
   std::vector<core::Rule> rules;
+  std::vector<core::FieldRule> field_rules;
+  std::vector<std::string> exceptions;
   std::map<std::string, std::string> origins;
+  auto claim = [&](const std::string& id, const std::string& origin) {
+    if (auto [it, fresh] = origins.emplace(id, origin); !fresh)
+      throw ConfigError(origin + ": rule id '" + id + "' is already defined at " + it->second);
+  };
   for (const auto& pack : loaded.packs) {
     for (const auto& rule : pack.rules) {
-      if (auto [it, fresh] = origins.emplace(rule.id, rule.origin); !fresh)
-        throw ConfigError(rule.origin + ": rule id '" + rule.id + "' is already defined at " +
-                          it->second);
+      claim(rule.id, rule.origin);
       rules.push_back(rule);
     }
+    for (const auto& rule : pack.fields) {
+      claim(rule.id, rule.origin);
+      field_rules.push_back(rule);
+    }
+    exceptions.insert(exceptions.end(), pack.exceptions.begin(), pack.exceptions.end());
   }
-  if (rules.empty()) throw ConfigError("no rules enabled: the selected packs are empty");
+  if (rules.empty() && field_rules.empty())
+    throw ConfigError("no rules enabled: the selected packs are empty");
+
+  std::shared_ptr<const core::FieldNames> fields;
+  std::vector<std::string> literals;
+  if (!field_rules.empty()) {
+    std::string error;
+    fields = core::FieldNames::build(std::move(field_rules), std::move(exceptions), &error);
+    if (!fields) throw ConfigError(error);
+    literals = fields->literals();
+  }
 
   std::optional<DatabaseCache> cache;
   if (options.use_cache) {
     if (auto dir = options.cache_dir ? options.cache_dir : DatabaseCache::defaultDirectory())
       cache.emplace(*dir);
   }
-  const std::string fingerprint = core::PatternSet::fingerprint(rules);
+  const std::string fingerprint = core::PatternSet::fingerprint(rules, literals);
   const std::string cached = cache ? cache->load(fingerprint) : std::string();
 
   core::CompileError error;
   bool used_cache = false;
-  auto patterns = core::PatternSet::build(rules, cached, &error, &used_cache);
+  auto patterns = core::PatternSet::build(rules, cached, &error, &used_cache, literals);
   if (!patterns) {
     if (error.rule < rules.size()) {
       const auto& rule = rules[error.rule];
@@ -115,7 +134,16 @@ LoadedPolicy buildPolicy(const PolicyOptions& options) {
     action.mask_template = options.mask_template;
     actions.push_back(std::move(action));
   }
-  loaded.policy = std::make_shared<const core::Policy>(std::move(patterns), std::move(actions));
+  std::vector<core::Action> field_actions;
+  if (fields) {
+    for (const auto& rule : fields->rules()) {
+      core::Action action = rule.action.value_or(core::Action{});
+      action.mask_template = options.mask_template;
+      field_actions.push_back(std::move(action));
+    }
+  }
+  loaded.policy = std::make_shared<const core::Policy>(std::move(patterns), std::move(actions),
+                                                       std::move(fields), std::move(field_actions));
   return loaded;
 }
 

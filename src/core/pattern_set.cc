@@ -3,6 +3,7 @@
 #include <openssl/evp.h>
 #include <re2/re2.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <new>
 
@@ -38,6 +39,13 @@ std::string hexSha256(std::string_view data) {
   return hex;
 }
 
+// Field literals are plain words; anything else would need escaping.
+bool isPlainWord(const std::string& literal) {
+  return !literal.empty() && std::all_of(literal.begin(), literal.end(), [](char c) {
+    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+  });
+}
+
 int onHyperscanMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int,
                      void* context) {
   static_cast<std::vector<uint32_t>*>(context)->push_back(id);
@@ -57,7 +65,8 @@ ScanContext::ScanContext(const PatternSet& patterns)
 
 PatternSet::~PatternSet() = default;
 
-std::string PatternSet::fingerprint(const std::vector<Rule>& rules) {
+std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
+                                    const std::vector<std::string>& field_literals) {
   std::string key = "veil-hyperscan-db-v1";
   key += '\0';
   key += hs_version();
@@ -69,6 +78,11 @@ std::string PatternSet::fingerprint(const std::vector<Rule>& rules) {
   for (const Rule& rule : rules) {
     key += '\0';
     key += rule.pattern;
+  }
+  key += "\0literals";
+  for (const auto& literal : field_literals) {
+    key += '\0';
+    key += literal;
   }
   return hexSha256(key);
 }
@@ -104,11 +118,19 @@ bool PatternSet::compileSpans(CompileError* error) {
 
 std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
                                                     std::string_view serialized_database,
-                                                    CompileError* error, bool* used_cache) {
+                                                    CompileError* error, bool* used_cache,
+                                                    std::vector<std::string> field_literals) {
   std::shared_ptr<PatternSet> set(new PatternSet());
   set->rules_ = std::move(rules);
+  set->field_literals_ = std::move(field_literals);
+  for (const auto& literal : set->field_literals_) {
+    if (!isPlainWord(literal)) {
+      *error = {set->rules_.size(), "field-name literal '" + literal + "' is not a plain word"};
+      return nullptr;
+    }
+  }
   *used_cache = false;
-  if (set->rules_.empty()) {
+  if (set->rules_.empty() && set->field_literals_.empty()) {
     *error = {0, "no rules enabled"};
     return nullptr;
   }
@@ -130,6 +152,11 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
       expressions.push_back(set->rules_[i].pattern.c_str());
       ids.push_back(static_cast<unsigned>(i));
     }
+    for (size_t i = 0; i < set->field_literals_.size(); ++i) {
+      expressions.push_back(set->field_literals_[i].c_str());
+      flags.push_back(kHyperscanFlags | HS_FLAG_CASELESS);
+      ids.push_back(static_cast<unsigned>(set->rules_.size() + i));
+    }
     hs_database_t* db = nullptr;
     hs_compile_error_t* compile_error = nullptr;
     if (hs_compile_multi(expressions.data(), flags.data(), ids.data(),
@@ -149,7 +176,8 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
   hs_scratch_t* scratch = nullptr;
   if (hs_alloc_scratch(set->database_.get(), &scratch) != HS_SUCCESS) {
     // A cached database that deserialised but is unusable here: compile afresh.
-    if (*used_cache) return build(std::move(set->rules_), {}, error, used_cache);
+    if (*used_cache)
+      return build(std::move(set->rules_), {}, error, used_cache, std::move(set->field_literals_));
     *error = {set->rules_.size(), "Hyperscan: could not allocate scratch space"};
     return nullptr;
   }
@@ -168,12 +196,19 @@ std::string PatternSet::serializeDatabase() const {
 
 void PatternSet::findAll(ScanContext& ctx, std::string_view value,
                          std::vector<Finding>& out) const {
+  ctx.saw_field_literal_ = false;
   if (value.empty()) return;
   ctx.fired_.clear();
   // Records longer than 4 GiB never reach here: the frontends cut them into windows.
   hs_scan(database_.get(), value.data(), static_cast<unsigned>(value.size()), 0,
           ctx.scratch_.get(), onHyperscanMatch, &ctx.fired_);
-  for (uint32_t rule : ctx.fired_) findSpans(ctx, rule, value, out);
+  for (uint32_t id : ctx.fired_) {
+    if (id < rules_.size()) {
+      findSpans(ctx, id, value, out);
+    } else {
+      ctx.saw_field_literal_ = true;
+    }
+  }
 }
 
 void PatternSet::findSpans(ScanContext& ctx, uint32_t rule, std::string_view value,
@@ -193,7 +228,7 @@ void PatternSet::findSpans(ScanContext& ctx, uint32_t rule, std::string_view val
         (!definition.validator || (*definition.validator)({secret.data(), secret.size()}))) {
       const size_t begin = static_cast<size_t>(secret.data() - value.data());
       out.push_back({rule, begin, begin + secret.size()});
-      ++ctx.findings_per_rule_[rule];
+      ctx.countFinding(rule);
     }
     position = match_end > position ? match_end : position + 1;
   }

@@ -38,8 +38,16 @@ class ScanContext {
   ScanContext(const ScanContext&) = delete;
   ScanContext& operator=(const ScanContext&) = delete;
 
-  // Findings per rule since construction (counted after validation, before merging).
+  // Findings per rule since construction (counted after validation, before merging), indexed
+  // like Policy rules (pattern rules, then field rules); may be shorter than the rule count.
   const std::vector<uint64_t>& findingsPerRule() const { return findings_per_rule_; }
+  void countFinding(uint32_t rule) {
+    if (rule >= findings_per_rule_.size()) findings_per_rule_.resize(rule + 1, 0);
+    ++findings_per_rule_[rule];
+  }
+
+  // Whether the last findAll() saw one of the pattern set's field-name literals.
+  bool sawFieldLiteral() const { return saw_field_literal_; }
 
  private:
   friend class PatternSet;
@@ -48,6 +56,7 @@ class ScanContext {
   std::vector<uint32_t> fired_;
   std::vector<Finding> findings_;
   std::vector<uint64_t> findings_per_rule_;
+  bool saw_field_literal_ = false;
 };
 
 // Why a rule set failed to compile: which rule (index into the rules given) and what the
@@ -66,15 +75,20 @@ class PatternSet {
   // Identifies the Hyperscan database these rules compile to on this host (rule patterns and
   // order, Hyperscan version, CPU features), as lowercase hex SHA-256. A cached database is
   // only valid for the same fingerprint.
-  static std::string fingerprint(const std::vector<Rule>& rules);
+  static std::string fingerprint(const std::vector<Rule>& rules,
+                                 const std::vector<std::string>& field_literals = {});
 
   // Compiles `rules`. When `serialized_database` is not empty it is tried first (it must come
   // from serializeDatabase() of rules with the same fingerprint); if it does not deserialize,
   // the rules are compiled afresh and *used_cache is false. Returns nullptr and fills *error
   // when a rule does not compile (in either engine).
+  //
+  // `field_literals` (lowercase letters and digits) ride along in the same database so that one
+  // scan also tells whether a value could hold a sensitive field name (sawFieldLiteral()).
   static std::shared_ptr<const PatternSet> build(std::vector<Rule> rules,
                                                  std::string_view serialized_database,
-                                                 CompileError* error, bool* used_cache);
+                                                 CompileError* error, bool* used_cache,
+                                                 std::vector<std::string> field_literals = {});
 
   ~PatternSet();
   PatternSet(const PatternSet&) = delete;
@@ -97,6 +111,7 @@ class PatternSet {
                  std::vector<Finding>& out) const;
 
   std::vector<Rule> rules_;
+  std::vector<std::string> field_literals_;
   std::vector<std::unique_ptr<re2::RE2>> spans_;
   std::vector<int> secret_group_;  // RE2 group index of `secret`, or 0 for the whole match
   DatabasePtr database_;

@@ -32,7 +32,6 @@ void Redactor::apply(std::string_view value, const std::vector<Finding>& finding
 
 void Redactor::appendReplacement(const Finding& finding, std::string_view /*secret*/,
                                  std::string& out) const {
-  const Rule& rule = policy_->rules()[finding.rule];
   const Action& action = policy_->actionFor(finding.rule);
   switch (action.kind) {
     case ActionKind::kMask:
@@ -45,10 +44,10 @@ void Redactor::appendReplacement(const Finding& finding, std::string_view /*secr
         if (open == std::string_view::npos) break;
         tpl.remove_prefix(open);
         if (tpl.starts_with("{rule}")) {
-          out.append(rule.id);
+          out.append(policy_->ruleId(finding.rule));
           tpl.remove_prefix(6);
         } else if (tpl.starts_with("{category}")) {
-          out.append(rule.category);
+          out.append(policy_->ruleCategory(finding.rule));
           tpl.remove_prefix(10);
         } else {
           out.push_back('{');

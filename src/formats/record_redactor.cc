@@ -1,10 +1,361 @@
 #include "formats/record_redactor.h"
 
+#include <algorithm>
+
+#include "formats/text_fields.h"
+
 namespace veil::formats {
+namespace {
+
+namespace od = simdjson::ondemand;
+
+bool isJsonSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && isJsonSpace(text.front())) text.remove_prefix(1);
+  while (!text.empty() && isJsonSpace(text.back())) text.remove_suffix(1);
+  return text;
+}
+
+bool looksLikeJson(std::string_view text) {
+  text = trimmed(text);
+  return text.size() >= 2 && ((text.front() == '{' && text.back() == '}') ||
+                              (text.front() == '[' && text.back() == ']'));
+}
+
+// Appends `value` as the contents of a JSON string (without quotes).
+void appendJsonEscaped(std::string_view value, std::string& out) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : value) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out.push_back(kHex[(c >> 4) & 0xf]);
+          out.push_back(kHex[c & 0xf]);
+        } else {
+          out.push_back(c);
+        }
+    }
+  }
+}
+
+}  // namespace
+
+// One pass over one JSON document: collects edits (replaced byte ranges) in document order.
+// Any simdjson error aborts the walk; the caller then scans the record as text.
+class RecordRedactor::JsonWalk {
+ public:
+  JsonWalk(const RecordRedactor& owner, Workspace& workspace, int level, std::string_view json)
+      : owner_(owner), ws_(workspace), level_(workspace.levels[level]), depth_(level), json_(json) {}
+
+  simdjson::error_code run(size_t& replaced) {
+    level_.edits.clear();
+    level_.replacements.clear();
+    level_.padded.assign(json_);
+    level_.padded.append(simdjson::SIMDJSON_PADDING, '\0');
+    base_ = level_.padded.data();
+    od::document doc;
+    if (auto error = level_.parser.iterate(base_, json_.size(), level_.padded.size()).get(doc))
+      return error;
+    od::value root;
+    // A document's root is read as a value so that objects and arrays share one walker.
+    od::json_type type;
+    if (auto error = doc.type().get(type)) return error;
+    if (type == od::json_type::object) {
+      od::object object;
+      if (auto error = doc.get_object().get(object)) return error;
+      if (auto error = walkObject(object)) return error;
+    } else if (type == od::json_type::array) {
+      od::array array;
+      if (auto error = doc.get_array().get(array)) return error;
+      if (auto error = walkArray(array)) return error;
+    } else {
+      return simdjson::INCORRECT_TYPE;
+    }
+    // Anything after the root value (`{...} {...}`) would go unscanned: not one JSON record.
+    if (doc.current_location().error() != simdjson::OUT_OF_BOUNDS) return simdjson::TRAILING_CONTENT;
+    replaced = replaced_;
+    return simdjson::SUCCESS;
+  }
+
+ private:
+  size_t offsetOf(const char* p) const { return static_cast<size_t>(p - base_); }
+
+  void addEdit(size_t begin, size_t end, std::string_view replacement_prefix,
+               std::string_view escaped_body, std::string_view replacement_suffix) {
+    const size_t text_begin = level_.replacements.size();
+    level_.replacements.append(replacement_prefix);
+    level_.replacements.append(escaped_body);
+    level_.replacements.append(replacement_suffix);
+    level_.edits.push_back({begin, end, text_begin, level_.replacements.size()});
+    ++replaced_;
+  }
+
+  // The mask of `rule` as a JSON string literal, replacing bytes [begin, end).
+  void replaceWithMask(uint32_t rule, size_t begin, size_t end, bool as_any_value) {
+    std::string mask;
+    owner_.redactor_.appendReplacement({rule, 0, 0}, {}, mask);
+    std::string escaped;
+    appendJsonEscaped(mask, escaped);
+    ws_.scan.countFinding(rule);
+    if (as_any_value) {
+      addEdit(begin, end, "{\"stringValue\":\"", escaped, "\"}");
+    } else {
+      addEdit(begin, end, "\"", escaped, "\"");
+    }
+  }
+
+  // Bytes of a scalar token: raw_json_token() may run on over trailing whitespace.
+  static std::string_view tokenOf(std::string_view raw) {
+    while (!raw.empty() && isJsonSpace(raw.back())) raw.remove_suffix(1);
+    return raw;
+  }
+
+  // Redacts one decoded string whose raw token (with quotes) is `raw`.
+  simdjson::error_code scanString(std::string_view decoded, std::string_view raw) {
+    std::string& redacted = level_.value;
+    redacted.clear();
+    size_t found = 0;
+    if (depth_ < kMaxNestedJson && looksLikeJson(decoded)) {
+      const JsonOutcome outcome = owner_.redactJson(ws_, depth_ + 1, decoded, redacted, found);
+      if (outcome == JsonOutcome::kInvalid) {
+        redacted.clear();
+        found = owner_.redactText(ws_, decoded, redacted);
+      } else if (outcome == JsonOutcome::kUnchanged) {
+        found = 0;
+      }
+    } else {
+      found = owner_.redactText(ws_, decoded, redacted);
+    }
+    if (found > 0) {
+      std::string escaped;
+      appendJsonEscaped(redacted, escaped);
+      const size_t begin = offsetOf(raw.data());
+      addEdit(begin, begin + raw.size(), "\"", escaped, "\"");
+      replaced_ += found - 1;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  simdjson::error_code walkValue(od::value value, std::optional<uint32_t> sensitive,
+                                 bool as_any_value = false) {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return error;
+    if (sensitive) {
+      // The whole value goes, whatever its type: one mask string in its place.
+      std::string_view raw;
+      if (type == od::json_type::object) {
+        od::object object;
+        if (auto error = value.get_object().get(object)) return error;
+        if (auto error = object.raw_json().get(raw)) return error;
+      } else if (type == od::json_type::array) {
+        od::array array;
+        if (auto error = value.get_array().get(array)) return error;
+        if (auto error = array.raw_json().get(raw)) return error;
+      } else {
+        raw = tokenOf(value.raw_json_token());
+        if (auto error = validateScalar(value, type)) return error;
+      }
+      raw = tokenOf(raw);
+      const size_t begin = offsetOf(raw.data());
+      replaceWithMask(*sensitive, begin, begin + raw.size(), as_any_value);
+      return simdjson::SUCCESS;
+    }
+    switch (type) {
+      case od::json_type::object: {
+        od::object object;
+        if (auto error = value.get_object().get(object)) return error;
+        return walkObject(object);
+      }
+      case od::json_type::array: {
+        od::array array;
+        if (auto error = value.get_array().get(array)) return error;
+        return walkArray(array);
+      }
+      case od::json_type::string: {
+        const std::string_view raw = tokenOf(value.raw_json_token());
+        std::string_view decoded;
+        if (auto error = value.get_string().get(decoded)) return error;
+        return scanString(decoded, raw);
+      }
+      default:
+        return validateScalar(value, type);
+    }
+  }
+
+  // On-demand parsing checks only what is read: read every scalar so invalid JSON is caught.
+  static simdjson::error_code validateScalar(od::value& value, od::json_type type) {
+    switch (type) {
+      case od::json_type::number: {
+        od::number number;
+        return value.get_number().get(number);
+      }
+      case od::json_type::boolean: {
+        bool flag;
+        return value.get_bool().get(flag);
+      }
+      case od::json_type::null: {
+        bool is_null = false;
+        if (auto error = value.is_null().get(is_null)) return error;
+        return is_null ? simdjson::SUCCESS : simdjson::N_ATOM_ERROR;
+      }
+      case od::json_type::string: {
+        std::string_view text;
+        return value.get_string().get(text);
+      }
+      default:
+        return simdjson::INCORRECT_TYPE;
+    }
+  }
+
+  simdjson::error_code walkArray(od::array array) {
+    for (auto element : array) {
+      od::value value;
+      if (auto error = std::move(element).get(value)) return error;
+      if (auto error = walkValue(value, std::nullopt)) return error;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  simdjson::error_code walkObject(od::object object) {
+    // OTLP/JSON attributes are {"key": NAME, "value": {"stringValue": V}}: NAME is the field
+    // name of V. The collector writes "key" before "value".
+    std::string attribute_name;
+    bool has_attribute_name = false;
+    for (auto result : object) {
+      od::field field;
+      if (auto error = std::move(result).get(field)) return error;
+      std::string_view key;
+      if (auto error = field.unescaped_key().get(key)) return error;
+      scanKey(field, key);
+      od::value value = field.value();
+
+      if (key == "value" && has_attribute_name) {
+        if (auto error = walkValue(value, owner_.policy_.sensitiveField(attribute_name), true))
+          return error;
+        continue;
+      }
+      if (key == "key") {
+        od::json_type type;
+        if (auto error = value.type().get(type)) return error;
+        if (type == od::json_type::string) {
+          std::string_view name;
+          const std::string_view raw = tokenOf(value.raw_json_token());
+          if (auto error = value.get_string().get(name)) return error;
+          attribute_name.assign(name);
+          has_attribute_name = true;
+          if (auto error = scanString(name, raw)) return error;
+          continue;
+        }
+      }
+      if (auto error = walkValue(value, owner_.policy_.sensitiveField(key))) return error;
+    }
+    return simdjson::SUCCESS;
+  }
+
+  // Keys are data too (maps keyed by e-mail address): scanned with the pattern rules.
+  void scanKey(od::field& field, std::string_view decoded) {
+    std::string& redacted = level_.value;
+    redacted.clear();
+    if (owner_.redactor_.redact(ws_.scan, decoded, redacted) == 0) return;
+    // The raw key sits between the quote before key().raw() and the next unescaped quote.
+    const char* start = field.key().raw();
+    const char* end = start;
+    const char* limit = base_ + json_.size();
+    while (end < limit && *end != '"') end += *end == '\\' ? 2 : 1;
+    std::string escaped;
+    appendJsonEscaped(redacted, escaped);
+    addEdit(offsetOf(start), offsetOf(std::min(end, limit)), "", escaped, "");
+  }
+
+  const RecordRedactor& owner_;
+  Workspace& ws_;
+  Workspace::Level& level_;
+  int depth_;
+  std::string_view json_;
+  const char* base_ = nullptr;
+  size_t replaced_ = 0;
+};
+
+RecordRedactor::JsonOutcome RecordRedactor::redactJson(Workspace& workspace, int level,
+                                                       std::string_view json, std::string& out,
+                                                       size_t& replaced) const {
+  replaced = 0;
+  JsonWalk walk(*this, workspace, level, json);
+  if (walk.run(replaced) != simdjson::SUCCESS) return JsonOutcome::kInvalid;
+  const auto& edits = workspace.levels[level].edits;
+  if (edits.empty()) return JsonOutcome::kUnchanged;
+  const std::string& replacements = workspace.levels[level].replacements;
+  size_t copied = 0;
+  for (const auto& edit : edits) {
+    out.append(json.substr(copied, edit.begin - copied));
+    out.append(replacements, edit.text_begin, edit.text_end - edit.text_begin);
+    copied = edit.end;
+  }
+  out.append(json.substr(copied));
+  return JsonOutcome::kRedacted;
+}
+
+size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
+                                  std::string& out) const {
+  std::vector<core::Finding>& findings = workspace.findings;
+  findings.clear();
+  policy_.patterns().findAll(workspace.scan, text, findings);
+  if (workspace.scan.sawFieldLiteral() ||
+      (policy_.fields() && policy_.fields()->hasPatternRules())) {
+    const size_t before = findings.size();
+    findSensitiveFieldValues(policy_, text, findings);
+    for (size_t i = before; i < findings.size(); ++i) workspace.scan.countFinding(findings[i].rule);
+  }
+  if (findings.empty()) {
+    out.append(text);
+    return 0;
+  }
+  core::mergeOverlapping(findings);
+  redactor_.apply(text, findings, out);
+  return findings.size();
+}
 
 size_t RecordRedactor::redact(Workspace& workspace, std::string_view record,
                               std::string& out) const {
-  return redactor_.redact(workspace.scan, record, out);
+  if (!looksLikeJson(record)) return redactText(workspace, record, out);
+  // Fast path: with no escapes, every decoded string is a slice of the raw record, so a raw
+  // scan that finds neither a rule nor a field-name literal proves there is nothing to do.
+  if (record.find('\\') == std::string_view::npos) {
+    std::vector<core::Finding>& findings = workspace.findings;
+    findings.clear();
+    policy_.patterns().findAll(workspace.scan, record, findings);
+    if (findings.empty() && !workspace.scan.sawFieldLiteral() &&
+        !(policy_.fields() && policy_.fields()->hasPatternRules())) {
+      ++workspace.json_records;
+      out.append(record);
+      return 0;
+    }
+  }
+  const size_t before = out.size();
+  size_t replaced = 0;
+  switch (redactJson(workspace, 0, record, out, replaced)) {
+    case JsonOutcome::kUnchanged:
+      ++workspace.json_records;
+      out.append(record);
+      return 0;
+    case JsonOutcome::kRedacted:
+      ++workspace.json_records;
+      return replaced;
+    case JsonOutcome::kInvalid:
+    default:
+      out.resize(before);
+      ++workspace.json_fallbacks;
+      return redactText(workspace, record, out);
+  }
 }
 
 }  // namespace veil::formats

@@ -1,8 +1,12 @@
 #pragma once
 
+#include <simdjson.h>
+
+#include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/pattern_set.h"
 #include "core/policy.h"
@@ -10,25 +14,60 @@
 
 namespace veil::formats {
 
-// Per-thread working state for redacting records: the engine's scan context and reusable
-// buffers. Move-only; one per thread.
+// How deep JSON held inside JSON strings is redacted structurally; deeper, it is text.
+constexpr int kMaxNestedJson = 3;
+
+// Per-thread working state for redacting records: the engine's scan context, one simdjson
+// parser per level of JSON-in-a-string, and reusable buffers. Move-only; one per thread.
 struct Workspace {
   explicit Workspace(const core::Policy& policy) : scan(policy.patterns()) {}
+  Workspace(Workspace&&) = default;
+
   core::ScanContext scan;
+  std::vector<core::Finding> findings;
+  std::string text;  // scratch for a redacted value
+  struct Level {
+    simdjson::ondemand::parser parser;
+    std::string padded;  // the document, with simdjson's padding after it
+    struct Edit {
+      size_t begin, end;       // bytes of the document replaced
+      size_t text_begin, text_end;  // the replacement, in `replacements`
+    };
+    std::vector<Edit> edits;
+    std::string replacements;
+    std::string value;  // scratch: a redacted string value before escaping
+  };
+  std::array<Level, kMaxNestedJson + 1> levels;
+
+  // Counters since construction.
+  uint64_t json_records = 0;
+  uint64_t json_fallbacks = 0;  // looked like JSON, did not parse: scanned as text
 };
 
-// Finds the values in one record and hands them to the core Redactor.
+// Finds the values in one record and hands them to the core Redactor. A record that starts
+// with `{` or `[` is JSON: every string value (and key) is scanned, values under sensitive
+// field names are replaced whatever they hold, and only replaced values change. Anything else,
+// and JSON that does not parse, is scanned as text.
 class RecordRedactor {
  public:
-  explicit RecordRedactor(const core::Policy& policy) : redactor_(policy) {}
+  explicit RecordRedactor(const core::Policy& policy) : policy_(policy), redactor_(policy) {}
 
   // Appends the redacted form of `record` (one line, without its terminator) to `out`;
-  // returns the number of findings replaced. Never fails on any input bytes.
+  // returns the number of values replaced. Never fails on any input bytes.
   size_t redact(Workspace& workspace, std::string_view record, std::string& out) const;
+
+  // Text only: pattern rules plus field-name rules on `key=value`-style text.
+  size_t redactText(Workspace& workspace, std::string_view text, std::string& out) const;
 
   const core::Redactor& redactor() const { return redactor_; }
 
  private:
+  enum class JsonOutcome { kUnchanged, kRedacted, kInvalid };
+  JsonOutcome redactJson(Workspace& workspace, int level, std::string_view json,
+                         std::string& out, size_t& replaced) const;
+  class JsonWalk;
+
+  const core::Policy& policy_;
   core::Redactor redactor_;
 };
 

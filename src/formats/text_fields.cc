@@ -1,0 +1,145 @@
+#include "formats/text_fields.h"
+
+#include <array>
+
+namespace veil::formats {
+namespace {
+
+bool isKeyChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' ||
+         c == '-' || c == '.';
+}
+bool isBlank(char c) { return c == ' ' || c == '\t'; }
+bool isSpace(char c) { return isBlank(c) || c == '\r' || c == '\n' || c == '\f' || c == '\v'; }
+
+// Where an unquoted value stops: the delimiters of logfmt, query strings, cookies and
+// surrounding JSON or brackets.
+bool endsValue(char c) {
+  static constexpr std::array<bool, 256> kEnds = [] {
+    std::array<bool, 256> ends{};
+    for (unsigned char c : std::string_view(" \t\r\n\f\v&,;\"')]}><|")) ends[c] = true;
+    return ends;
+  }();
+  return kEnds[static_cast<unsigned char>(c)];
+}
+
+bool equalsIgnoreCase(std::string_view a, std::string_view lower_b) {
+  if (a.size() != lower_b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower_b[i]) return false;
+  }
+  return true;
+}
+
+// Authorization schemes whose credential is the next token: `Authorization: Bearer abc`.
+bool isAuthScheme(std::string_view word) {
+  for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm",
+                                  "apikey", "aws4-hmac-sha256", "hoba", "mutual"}) {
+    if (equalsIgnoreCase(word, scheme)) return true;
+  }
+  return false;
+}
+
+struct Range {
+  size_t begin = 0;
+  size_t end = 0;
+};
+
+// The key that ends just before `end` (exclusive), skipping one closing quote.
+Range keyBefore(std::string_view text, size_t end, bool& quoted) {
+  quoted = false;
+  if (end > 0 && (text[end - 1] == '"' || text[end - 1] == '\'')) {
+    const char quote = text[end - 1];
+    const size_t close = end - 1;
+    size_t open = close;
+    while (open > 0 && text[open - 1] != quote && close - open < 256) --open;
+    if (open > 0 && text[open - 1] == quote) {
+      quoted = true;
+      return {open, close};
+    }
+    return {end, end};
+  }
+  size_t begin = end;
+  while (begin > 0 && isKeyChar(text[begin - 1]) && end - begin < 256) --begin;
+  return {begin, end};
+}
+
+// The value starting at `at`: a quoted string's contents, or a run up to a delimiter.
+Range valueAt(std::string_view text, size_t at) {
+  if (at >= text.size()) return {at, at};
+  const char first = text[at];
+  if (first == '"' || first == '\'') {
+    size_t end = at + 1;
+    while (end < text.size() && text[end] != first) end += text[end] == '\\' ? 2 : 1;
+    return {at + 1, std::min(end, text.size())};
+  }
+  size_t end = at;
+  while (end < text.size() && !endsValue(text[end])) ++end;
+  return {at, end};
+}
+
+void addIfSensitive(const core::Policy& policy, std::string_view text, Range key, Range value,
+                    std::vector<core::Finding>& out) {
+  if (key.end <= key.begin || value.end <= value.begin) return;
+  if (const auto rule = policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) {
+    out.push_back({*rule, value.begin, value.end});
+  }
+}
+
+}  // namespace
+
+void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
+                              std::vector<core::Finding>& out) {
+  if (!policy.fields()) return;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (c == '=') {
+      if (i + 1 < text.size() && text[i + 1] == '=') {  // `==` compares, it does not assign
+        ++i;
+        continue;
+      }
+      bool quoted = false;
+      Range key = keyBefore(text, i, quoted);
+      size_t at = i + 1;
+      while (at < text.size() && isBlank(text[at]) && at - i < 3) ++at;
+      addIfSensitive(policy, text, key, valueAt(text, at), out);
+    } else if (c == ':') {
+      bool quoted = false;
+      const Range key = keyBefore(text, i, quoted);
+      if (key.end <= key.begin) continue;
+      size_t at = i + 1;
+      // `10:00:01`, `http://`, `std::` are not key-value pairs: require a blank or a quote.
+      if (at < text.size() && !isBlank(text[at]) && text[at] != '"' && text[at] != '\'') continue;
+      while (at < text.size() && isBlank(text[at])) ++at;
+      size_t line_start = key.begin - (quoted ? 1 : 0);
+      while (line_start > 0 && isBlank(text[line_start - 1])) --line_start;
+      Range value;
+      if (!quoted && line_start == 0 && at < text.size() && text[at] != '"') {
+        // A header line (`Authorization: Basic …`, `Cookie: a=1; b=2`): the rest of the line.
+        size_t end = text.size();
+        while (end > at && isSpace(text[end - 1])) --end;
+        value = {at, end};
+      } else {
+        value = valueAt(text, at);
+        const size_t after = value.end;
+        if (text[at] != '"' && text[at] != '\'' && isAuthScheme(text.substr(value.begin, value.end - value.begin)) &&
+            after < text.size() && isBlank(text[after])) {
+          value.end = valueAt(text, after + 1).end;
+        }
+      }
+      addIfSensitive(policy, text, key, value, out);
+    } else if (c == '-' && i + 2 < text.size() && text[i + 1] == '-' && (i == 0 || isSpace(text[i - 1]))) {
+      // `--password value` (the `--password=value` form is handled by '=').
+      size_t end = i + 2;
+      while (end < text.size() && isKeyChar(text[end])) ++end;
+      if (end < text.size() && isBlank(text[end]) && end + 1 < text.size() && text[end + 1] != '-') {
+        addIfSensitive(policy, text, {i + 2, end}, valueAt(text, end + 1), out);
+      }
+      i = end - 1;
+    }
+  }
+}
+
+}  // namespace veil::formats
