@@ -220,7 +220,7 @@ def generate(out, size_mb, kinds, rng):
     base = list(base_lines())
     text_f, text_m = open(f"{out}/text.log", "w", encoding="utf-8", errors="surrogateescape"), open(f"{out}/text.manifest.jsonl", "w")
     json_f, json_m = open(f"{out}/ndjson.log", "w", encoding="utf-8"), open(f"{out}/ndjson.manifest.jsonl", "w")
-    text_bytes = json_bytes = 0
+    text_bytes = json_bytes = failed = 0
     text_n = json_n = 0
     i = 0
     while text_bytes < target or json_bytes < target:
@@ -229,6 +229,7 @@ def generate(out, size_mb, kinds, rng):
         if rng.random() < PLANT_RATE:
             kind = rng.choice(kinds)
             planted = rng.choice(kind.templates).instance(rng, seen)
+            failed += planted is None
         if text_bytes < target:
             t = line + " " + planted[0] if planted else line
             text_f.write(t + "\n")
@@ -256,6 +257,8 @@ def generate(out, size_mb, kinds, rng):
         i += 1
     for f in (text_f, text_m, json_f, json_m):
         f.close()
+    if failed:
+        print(f"{failed} lines left without a planted secret: no unique valid value found", file=sys.stderr)
     return text_n, json_n
 
 

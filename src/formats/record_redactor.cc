@@ -120,7 +120,8 @@ class RecordRedactor::JsonWalk {
   }
 
   // Redacts one decoded string whose raw token (with quotes) is `raw`.
-  simdjson::error_code scanString(std::string_view decoded, std::string_view raw) {
+  simdjson::error_code scanString(std::string_view decoded, std::string_view raw,
+                                  std::string_view key) {
     std::string& redacted = level_.value;
     redacted.clear();
     size_t found = 0;
@@ -132,6 +133,8 @@ class RecordRedactor::JsonWalk {
       } else if (outcome == JsonOutcome::kUnchanged) {
         found = 0;
       }
+    } else if (!key.empty()) {
+      found = owner_.redactFieldText(ws_, key, decoded, redacted);
     } else {
       found = owner_.redactText(ws_, decoded, redacted);
     }
@@ -146,7 +149,7 @@ class RecordRedactor::JsonWalk {
   }
 
   simdjson::error_code walkValue(od::value value, std::optional<uint32_t> sensitive,
-                                 bool as_any_value = false) {
+                                 std::string_view key, bool as_any_value = false) {
     od::json_type type;
     if (auto error = value.type().get(type)) return error;
     if (sensitive) {
@@ -173,18 +176,18 @@ class RecordRedactor::JsonWalk {
       case od::json_type::object: {
         od::object object;
         if (auto error = value.get_object().get(object)) return error;
-        return walkObject(object);
+        return walkObject(object, as_any_value ? key : std::string_view());
       }
       case od::json_type::array: {
         od::array array;
         if (auto error = value.get_array().get(array)) return error;
-        return walkArray(array);
+        return walkArray(array, key);
       }
       case od::json_type::string: {
         const std::string_view raw = tokenOf(value.raw_json_token());
         std::string_view decoded;
         if (auto error = value.get_string().get(decoded)) return error;
-        return scanString(decoded, raw);
+        return scanString(decoded, raw, key);
       }
       default:
         return validateScalar(value, type);
@@ -216,16 +219,19 @@ class RecordRedactor::JsonWalk {
     }
   }
 
-  simdjson::error_code walkArray(od::array array) {
+  // Elements of an array under a field share its name as context.
+  simdjson::error_code walkArray(od::array array, std::string_view key = {}) {
     for (auto element : array) {
       od::value value;
       if (auto error = std::move(element).get(value)) return error;
-      if (auto error = walkValue(value, std::nullopt)) return error;
+      if (auto error = walkValue(value, std::nullopt, key)) return error;
     }
     return simdjson::SUCCESS;
   }
 
-  simdjson::error_code walkObject(od::object object) {
+  // `any_value_of`: this object is the OTLP AnyValue of the attribute so named; its
+  // stringValue/arrayValue/... carry that name as context.
+  simdjson::error_code walkObject(od::object object, std::string_view any_value_of = {}) {
     // OTLP/JSON attributes are {"key": NAME, "value": {"stringValue": V}}: NAME is the field
     // name of V. The collector writes "key" before "value".
     std::string attribute_name;
@@ -233,13 +239,16 @@ class RecordRedactor::JsonWalk {
     for (auto result : object) {
       od::field field;
       if (auto error = std::move(result).get(field)) return error;
+      // key() is only readable before unescaped_key() consumes it.
+      const char* raw_key = field.key().raw();
       std::string_view key;
       if (auto error = field.unescaped_key().get(key)) return error;
-      scanKey(field, key);
+      scanKey(raw_key, key);
       od::value value = field.value();
 
       if (key == "value" && has_attribute_name) {
-        if (auto error = walkValue(value, owner_.policy_.sensitiveField(attribute_name), true))
+        if (auto error = walkValue(value, owner_.policy_.sensitiveField(attribute_name),
+                                   attribute_name, true))
           return error;
         continue;
       }
@@ -252,22 +261,26 @@ class RecordRedactor::JsonWalk {
           if (auto error = value.get_string().get(name)) return error;
           attribute_name.assign(name);
           has_attribute_name = true;
-          if (auto error = scanString(name, raw)) return error;
+          if (auto error = scanString(name, raw, {})) return error;
           continue;
         }
       }
-      if (auto error = walkValue(value, owner_.policy_.sensitiveField(key))) return error;
+      if (!any_value_of.empty() && key.ends_with("Value")) {
+        if (auto error = walkValue(value, std::nullopt, any_value_of)) return error;
+        continue;
+      }
+      if (auto error = walkValue(value, owner_.policy_.sensitiveField(key), key)) return error;
     }
     return simdjson::SUCCESS;
   }
 
   // Keys are data too (maps keyed by e-mail address): scanned with the pattern rules.
-  void scanKey(od::field& field, std::string_view decoded) {
+  void scanKey(const char* raw_key, std::string_view decoded) {
     std::string& redacted = level_.value;
     redacted.clear();
     if (owner_.redactor_.redact(ws_.scan, decoded, redacted) == 0) return;
-    // The raw key sits between the quote before key().raw() and the next unescaped quote.
-    const char* start = field.key().raw();
+    // The raw key runs from `raw_key` (just after its opening quote) to the next unescaped quote.
+    const char* start = raw_key;
     const char* end = start;
     const char* limit = base_ + json_.size();
     while (end < limit && *end != '"') end += *end == '\\' ? 2 : 1;
@@ -304,8 +317,7 @@ RecordRedactor::JsonOutcome RecordRedactor::redactJson(Workspace& workspace, int
   return JsonOutcome::kRedacted;
 }
 
-size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
-                                  std::string& out) const {
+void RecordRedactor::collectTextFindings(Workspace& workspace, std::string_view text) const {
   std::vector<core::Finding>& findings = workspace.findings;
   findings.clear();
   policy_.patterns().findAll(workspace.scan, text, findings);
@@ -315,6 +327,40 @@ size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
     findSensitiveFieldValues(policy_, text, findings);
     for (size_t i = before; i < findings.size(); ++i) workspace.scan.countFinding(findings[i].rule);
   }
+}
+
+size_t RecordRedactor::redactFieldText(Workspace& workspace, std::string_view key,
+                                       std::string_view value, std::string& out) const {
+  std::string& context = workspace.context;
+  context.assign("\"");
+  context.append(key);
+  context.append("\": \"");
+  const size_t prefix = context.size();
+  context.append(value);
+  context.push_back('"');
+  collectTextFindings(workspace, context);
+  std::vector<core::Finding>& findings = workspace.findings;
+  size_t kept = 0;
+  for (const core::Finding& found : findings) {
+    const size_t begin = std::max(found.begin, prefix) - prefix;
+    const size_t end = std::min(found.end, prefix + value.size());
+    if (end <= prefix || begin >= end - prefix) continue;
+    findings[kept++] = {found.rule, begin, end - prefix};
+  }
+  findings.resize(kept);
+  if (findings.empty()) {
+    out.append(value);
+    return 0;
+  }
+  core::mergeOverlapping(findings);
+  redactor_.apply(value, findings, out);
+  return findings.size();
+}
+
+size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
+                                  std::string& out) const {
+  collectTextFindings(workspace, text);
+  std::vector<core::Finding>& findings = workspace.findings;
   if (findings.empty()) {
     out.append(text);
     return 0;

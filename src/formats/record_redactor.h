@@ -25,7 +25,7 @@ struct Workspace {
 
   core::ScanContext scan;
   std::vector<core::Finding> findings;
-  std::string text;  // scratch for a redacted value
+  std::string context;  // scratch: a value with its field name in front
   struct Level {
     simdjson::ondemand::parser parser;
     std::string padded;  // the document, with simdjson's padding after it
@@ -59,6 +59,12 @@ class RecordRedactor {
   // Text only: pattern rules plus field-name rules on `key=value`-style text.
   size_t redactText(Workspace& workspace, std::string_view text, std::string& out) const;
 
+  // Like redactText for a JSON string `value` under field `key`: rules are run over
+  // `"key": "value"` so that those needing the name as context (`"aws_secret_access_key":
+  // "…"`) still match, and only findings inside the value count.
+  size_t redactFieldText(Workspace& workspace, std::string_view key, std::string_view value,
+                         std::string& out) const;
+
   const core::Redactor& redactor() const { return redactor_; }
 
  private:
@@ -66,6 +72,8 @@ class RecordRedactor {
   JsonOutcome redactJson(Workspace& workspace, int level, std::string_view json,
                          std::string& out, size_t& replaced) const;
   class JsonWalk;
+  // Fills workspace.findings (unmerged) for `text`.
+  void collectTextFindings(Workspace& workspace, std::string_view text) const;
 
   const core::Policy& policy_;
   core::Redactor redactor_;

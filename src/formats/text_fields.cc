@@ -33,6 +33,23 @@ bool equalsIgnoreCase(std::string_view a, std::string_view lower_b) {
   return true;
 }
 
+// `token=ActivityRecord{…}`, `Token: Token { kind: … }`: a value that opens an object literal
+// is a type name, not a credential.
+bool opensObject(std::string_view text, size_t end) {
+  while (end < text.size() && isBlank(text[end])) ++end;
+  return end < text.size() && text[end] == '{';
+}
+
+// A compound name (`api_key`, `x-auth-token`, `apiKey`) rather than a plain word.
+bool isIdentifier(std::string_view key) {
+  for (size_t i = 0; i < key.size(); ++i) {
+    const char c = key[i];
+    if (c == '_' || c == '-' || c == '.') return true;
+    if (i > 0 && c >= 'A' && c <= 'Z' && key[i - 1] >= 'a' && key[i - 1] <= 'z') return true;
+  }
+  return false;
+}
+
 // Authorization schemes whose credential is the next token: `Authorization: Bearer abc`.
 bool isAuthScheme(std::string_view word) {
   for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm",
@@ -76,7 +93,7 @@ Range valueAt(std::string_view text, size_t at) {
     return {at + 1, std::min(end, text.size())};
   }
   size_t end = at;
-  while (end < text.size() && !endsValue(text[end])) ++end;
+  while (end < text.size() && !endsValue(text[end]) && text[end] != '{') ++end;
   return {at, end};
 }
 
@@ -104,7 +121,9 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       Range key = keyBefore(text, i, quoted);
       size_t at = i + 1;
       while (at < text.size() && isBlank(text[at]) && at - i < 3) ++at;
-      addIfSensitive(policy, text, key, valueAt(text, at), out);
+      const Range value = valueAt(text, at);
+      if (opensObject(text, value.end)) continue;
+      addIfSensitive(policy, text, key, value, out);
     } else if (c == ':') {
       bool quoted = false;
       const Range key = keyBefore(text, i, quoted);
@@ -115,6 +134,13 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       while (at < text.size() && isBlank(text[at])) ++at;
       size_t line_start = key.begin - (quoted ? 1 : 0);
       while (line_start > 0 && isBlank(text[line_start - 1])) --line_start;
+      // In prose a colon often follows a plain word ("Bad activity token: 0x1f"). Trust it
+      // only where a key is likely: at the line start, quoted, an identifier (`api_key`,
+      // `apiKey`), or after a delimiter (`{`, `,`, `headers: Authorization: …`).
+      if (!quoted && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
+          std::string_view(",;{([|:").find(text[line_start - 1]) == std::string_view::npos) {
+        continue;
+      }
       Range value;
       if (!quoted && line_start == 0 && at < text.size() && text[at] != '"') {
         // A header line (`Authorization: Basic …`, `Cookie: a=1; b=2`): the rest of the line.
@@ -129,6 +155,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
           value.end = valueAt(text, after + 1).end;
         }
       }
+      if (opensObject(text, value.end)) continue;
       addIfSensitive(policy, text, key, value, out);
     } else if (c == '-' && i + 2 < text.size() && text[i + 1] == '-' && (i == 0 || isSpace(text[i - 1]))) {
       // `--password value` (the `--password=value` form is handled by '=').

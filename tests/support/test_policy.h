@@ -6,15 +6,22 @@
 #include <utility>
 #include <vector>
 
+#include "core/field_names.h"
 #include "core/pattern_set.h"
 #include "core/policy.h"
 
 namespace veil::testing {
 
-// Builds a policy from (id, pattern) pairs with the default mask action, for tests.
+// Field-name rules for tests: (id, suffix names).
+using FieldRuleSpec = std::pair<std::string, std::vector<std::string>>;
+
+// Builds a policy from (id, pattern) pairs and optional suffix field rules with the default
+// mask action, for tests.
 inline std::shared_ptr<const core::Policy> makePolicy(
     const std::vector<std::pair<std::string, std::string>>& rules_by_id,
-    const std::string& mask_template = "[REDACTED:{rule}]") {
+    const std::string& mask_template = "[REDACTED:{rule}]",
+    const std::vector<FieldRuleSpec>& field_specs = {},
+    const std::vector<std::string>& exceptions = {}) {
   std::vector<core::Rule> rules;
   for (const auto& [id, pattern] : rules_by_id) {
     core::Rule rule;
@@ -23,13 +30,33 @@ inline std::shared_ptr<const core::Policy> makePolicy(
     rule.pattern = pattern;
     rules.push_back(rule);
   }
+  std::shared_ptr<const core::FieldNames> fields;
+  std::vector<std::string> literals;
+  std::vector<core::Action> field_actions;
+  if (!field_specs.empty()) {
+    std::vector<core::FieldRule> field_rules;
+    for (const auto& [id, names] : field_specs) {
+      core::FieldRule rule;
+      rule.id = id;
+      rule.category = "credential";
+      rule.names = names;
+      field_rules.push_back(rule);
+    }
+    std::string message;
+    fields = core::FieldNames::build(field_rules, exceptions, &message);
+    if (!fields) throw std::runtime_error("test field rules do not compile: " + message);
+    literals = fields->literals();
+    field_actions.resize(field_rules.size());
+    for (auto& action : field_actions) action.mask_template = mask_template;
+  }
   core::CompileError error;
   bool from_cache = false;
-  auto patterns = core::PatternSet::build(rules, {}, &error, &from_cache);
+  auto patterns = core::PatternSet::build(rules, {}, &error, &from_cache, literals);
   if (!patterns) throw std::runtime_error("test policy does not compile: " + error.message);
   std::vector<core::Action> actions(rules.size());
   for (auto& action : actions) action.mask_template = mask_template;
-  return std::make_shared<const core::Policy>(std::move(patterns), std::move(actions));
+  return std::make_shared<const core::Policy>(std::move(patterns), std::move(actions),
+                                              std::move(fields), std::move(field_actions));
 }
 
 // The rules issue #3 asks for, written inline so core tests do not depend on pack files.
@@ -42,5 +69,16 @@ inline std::vector<std::pair<std::string, std::string>> foundationRules() {
       {"password-assignment", R"((?i)\bpassword\s*[=:]\s*(?P<secret>[^\s,;&"']{4,}))"},
   };
 }
+
+// Field rules like patterns/keys.yaml, small enough to read in a test.
+inline std::vector<FieldRuleSpec> foundationFields() {
+  return {
+      {"authorization-field", {"authorization", "proxy_authorization", "cookie", "set_cookie"}},
+      {"password-field", {"password", "passwd", "pwd", "secret", "client_secret"}},
+      {"token-field", {"token", "access_token", "refresh_token", "api_key", "x_api_key"}},
+  };
+}
+
+inline std::vector<std::string> foundationExceptions() { return {"page_token", "token_type"}; }
 
 }  // namespace veil::testing

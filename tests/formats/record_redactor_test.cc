@@ -1,0 +1,193 @@
+#include "formats/record_redactor.h"
+
+#include <gtest/gtest.h>
+#include <simdjson.h>
+
+#include <random>
+
+#include "support/test_policy.h"
+
+namespace veil::formats {
+namespace {
+
+const std::string kToken = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
+
+class RecordRedactorTest : public ::testing::Test {
+ protected:
+  RecordRedactorTest()
+      : policy_(testing::makePolicy(testing::foundationRules(), "[REDACTED:{rule}]",
+                                    testing::foundationFields(), testing::foundationExceptions())),
+        records_(*policy_),
+        workspace_(*policy_) {}
+
+  std::string redact(std::string_view record) {
+    std::string out;
+    records_.redact(workspace_, record, out);
+    return out;
+  }
+
+  static bool validJson(const std::string& text) {
+    simdjson::dom::parser parser;
+    return parser.parse(simdjson::padded_string(text)).error() == simdjson::SUCCESS;
+  }
+
+  std::shared_ptr<const core::Policy> policy_;
+  RecordRedactor records_;
+  Workspace workspace_;
+};
+
+TEST_F(RecordRedactorTest, JsonWithoutFindingComesOutIdentical) {
+  const std::string line = R"({"ts": "2026-01-01", "n": 1.5e3, "ok": true, "x": null, "list": [1, "two", {"t": "s"}]})";
+  EXPECT_EQ(redact(line), line);
+}
+
+TEST_F(RecordRedactorTest, OnlyTheRedactedValueChanges) {
+  EXPECT_EQ(redact(R"({ "a" : 1 ,  "msg":"token )" + kToken + R"( end" , "b":[ 2 ] })"),
+            R"({ "a" : 1 ,  "msg":"token [REDACTED:github-token] end" , "b":[ 2 ] })");
+}
+
+TEST_F(RecordRedactorTest, SensitiveFieldNameRedactsAnyValue) {
+  EXPECT_EQ(redact(R"({"user":"bob","password":"hunter2","headers":{"Authorization":"Basic Ym9iOmh1bnRlcjI="}})"),
+            R"({"user":"bob","password":"[REDACTED:password-field]","headers":{"Authorization":"[REDACTED:authorization-field]"}})");
+}
+
+TEST_F(RecordRedactorTest, NonStringUnderSensitiveNameIsReplacedWhole) {
+  EXPECT_EQ(redact(R"({"pwd":12345,"api_key":{"id":1,"v":[1,2]},"secret":[ "a" ],"token":null})"),
+            R"({"pwd":"[REDACTED:password-field]","api_key":"[REDACTED:token-field]","secret":"[REDACTED:password-field]","token":"[REDACTED:token-field]"})");
+}
+
+TEST_F(RecordRedactorTest, NamesThatOnlyTalkAboutSecretsStay) {
+  const std::string line = R"({"token_type":"bearer","next_page_token":"abc","password_policy":"strict","max_tokens":5})";
+  EXPECT_EQ(redact(line), line);
+}
+
+TEST_F(RecordRedactorTest, EscapedSecretIsFoundAndReplacementIsValidJson) {
+  // \u0067 is 'g': the token only exists after decoding.
+  const std::string line = R"({"m":"key=\u0067hp_0123456789abcdefghijABCDEFGHIJ012345\n\"quoted\""})";
+  const std::string out = redact(line);
+  EXPECT_EQ(out, R"({"m":"key=[REDACTED:github-token]\n\"quoted\""})");
+  EXPECT_TRUE(validJson(out));
+}
+
+TEST_F(RecordRedactorTest, JsonInsideAStringIsRedactedStructurally) {
+  const std::string line = R"({"message":"{\"password\":\"hunter2\",\"n\":1}","level":"info"})";
+  const std::string out = redact(line);
+  EXPECT_EQ(out, R"({"message":"{\"password\":\"[REDACTED:password-field]\",\"n\":1}","level":"info"})");
+  EXPECT_TRUE(validJson(out));
+}
+
+TEST_F(RecordRedactorTest, OtlpJsonAttributeKeyNamesTheValue) {
+  const std::string line =
+      R"({"resourceSpans":[{"resource":{"attributes":[{"key":"http.request.header.authorization","value":{"stringValue":"Bearer x.y.z"}},{"key":"service.name","value":{"stringValue":"api"}},{"key":"db.password","value":{"intValue":"42"}}]}}]})";
+  EXPECT_EQ(redact(line),
+            R"({"resourceSpans":[{"resource":{"attributes":[{"key":"http.request.header.authorization","value":{"stringValue":"[REDACTED:authorization-field]"}},{"key":"service.name","value":{"stringValue":"api"}},{"key":"db.password","value":{"stringValue":"[REDACTED:password-field]"}}]}}]})");
+}
+
+TEST_F(RecordRedactorTest, InvalidJsonIsScannedAsTextAndCounted) {
+  const std::string line = R"({"a": "AKIAABCDEFGHIJKLMNOP", broken})";
+  EXPECT_EQ(redact(line), R"({"a": "[REDACTED:aws-access-key-id]", broken})");
+  EXPECT_EQ(workspace_.json_fallbacks, 1u);
+}
+
+TEST_F(RecordRedactorTest, TrailingContentAfterTheRootIsNotTrusted) {
+  const std::string line = R"({"a":1} {"b":"AKIAABCDEFGHIJKLMNOP"})";
+  EXPECT_EQ(redact(line), R"({"a":1} {"b":"[REDACTED:aws-access-key-id]"})");
+  EXPECT_EQ(workspace_.json_fallbacks, 1u);
+}
+
+TEST_F(RecordRedactorTest, SecretInAKeyIsReplaced) {
+  const std::string out = redact(R"({"AKIAABCDEFGHIJKLMNOP":1})");
+  EXPECT_EQ(out, R"({"[REDACTED:aws-access-key-id]":1})");
+}
+
+// Regressions from loghub: prose and Java toString output are not key-value pairs.
+TEST_F(RecordRedactorTest, TextFieldsIgnoreProseColonsAndObjectLiterals) {
+  for (const char* line : {
+           "W ActivityManager: Bad activity token: android.os.BinderProxy@3a1f",
+           "Skipping AppWindowToken{df0798e token=Token{3b04890 ActivityRecord{1 u0}}}",
+           "Priority: 20, Token: Token { kind: ContainerToken, service: 10.0.0.1:1 }",
+       }) {
+    EXPECT_EQ(redact(line), line);
+  }
+}
+
+TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
+  EXPECT_EQ(redact("user=bob db_pwd=hunter2 next=1"), "user=bob db_pwd=[REDACTED:password-field] next=1");
+  EXPECT_EQ(redact("Authorization: Bearer abc.def"), "Authorization: [REDACTED:authorization-field]");
+  EXPECT_EQ(redact("GET /cb?code=1&access_token=abc123&state=x"), "GET /cb?code=1&access_token=[REDACTED:token-field]&state=x");
+  EXPECT_EQ(redact("run --password s3cret --verbose"), "run --password [REDACTED:password-field] --verbose");
+  EXPECT_EQ(redact("cfg client_secret=\"a b c\" ok"), "cfg client_secret=\"[REDACTED:password-field]\" ok");
+  EXPECT_EQ(redact("at 10:00:01 token_type=bearer"), "at 10:00:01 token_type=bearer");
+  EXPECT_EQ(redact("headers: Authorization: Basic dXNlcjpw"), "headers: Authorization: [REDACTED:authorization-field]");
+  EXPECT_EQ(redact("api call x_api_key: k-123 ok"), "api call x_api_key: [REDACTED:token-field] ok");
+  EXPECT_EQ(redact("Failed password for root from 183.62.140.253 port 55138 ssh2"),
+            "Failed password for root from 183.62.140.253 port 55138 ssh2");
+}
+
+// Property: over generated nested records, valid JSON stays valid, a planted secret never
+// survives at any depth, and a record with nothing to redact is byte-identical.
+class RecordGenerator {
+ public:
+  explicit RecordGenerator(uint32_t seed) : random_(seed) {}
+
+  std::string value(int depth, bool& planted, bool plant) {
+    const int kind = depth > 4 ? static_cast<int>(random_() % 3) : static_cast<int>(random_() % 6);
+    switch (kind) {
+      case 0: return std::to_string(random_() % 100000);
+      case 1: return random_() % 2 ? "true" : "null";
+      case 2: {
+        if (plant && random_() % 3 == 0) {
+          planted = true;
+          return "\"prefix " + kToken + (random_() % 2 ? "\\n" : " ") + "suffix\"";
+        }
+        return "\"" + word() + " \\\"q\\\" \\u00e9 " + word() + "\"";
+      }
+      case 3: case 4: {
+        std::string out = "{";
+        const int n = static_cast<int>(random_() % 4);
+        for (int i = 0; i < n; ++i) {
+          if (i) out += random_() % 2 ? "," : " , ";
+          out += "\"" + word() + "\":" + value(depth + 1, planted, plant);
+        }
+        return out + "}";
+      }
+      default: {
+        std::string out = "[";
+        const int n = static_cast<int>(random_() % 4);
+        for (int i = 0; i < n; ++i) out += (i ? "," : "") + value(depth + 1, planted, plant);
+        return out + "]";
+      }
+    }
+  }
+
+ private:
+  std::string word() {
+    static const char* kWords[] = {"level", "msg", "user", "id", "span", "count", "name", "path"};
+    return kWords[random_() % 8];
+  }
+  std::mt19937 random_;
+};
+
+TEST_F(RecordRedactorTest, PropertyValidInValidOutSecretsGoneCleanIdentical) {
+  RecordGenerator generator(42);
+  int planted_records = 0;
+  for (int i = 0; i < 3000; ++i) {
+    bool planted = false;
+    const bool plant = i % 2 == 0;
+    const std::string record = "{\"root\":" + generator.value(0, planted, plant) + "}";
+    ASSERT_TRUE(validJson(record)) << record;
+    const std::string out = redact(record);
+    EXPECT_TRUE(validJson(out)) << record << "\n" << out;
+    if (planted) {
+      ++planted_records;
+      EXPECT_EQ(out.find("ghp_"), std::string::npos) << out;
+    } else {
+      EXPECT_EQ(out, record);
+    }
+  }
+  EXPECT_GT(planted_records, 100);
+  EXPECT_EQ(workspace_.json_fallbacks, 0u);
+}
+
+}  // namespace
+}  // namespace veil::formats
