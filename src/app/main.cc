@@ -5,6 +5,7 @@
 
 #include <CLI/CLI.hpp>
 #include <chrono>
+#include <thread>
 #include <cstdio>
 #include <cstring>
 #include <iostream>
@@ -65,6 +66,10 @@ void printStats(const veil::frontends::LineFilterResult& result, const veil::cor
                static_cast<unsigned long long>(result.lines), mb, seconds,
                seconds > 0 ? mb / seconds : 0.0,
                static_cast<unsigned long long>(result.lines_redacted));
+  if (result.json_records || result.json_fallbacks)
+    std::fprintf(stderr, ", %llu JSON records (%llu did not parse: scanned as text)",
+                 static_cast<unsigned long long>(result.json_records),
+                 static_cast<unsigned long long>(result.json_fallbacks));
   if (result.long_lines)
     std::fprintf(stderr, ", %llu over-long lines scanned in windows",
                  static_cast<unsigned long long>(result.long_lines));
@@ -104,6 +109,8 @@ int main(int argc, char** argv) {
   app.add_option("--mask-template", policy_options.mask_template, "Replacement text; {rule} and {category} are substituted")->capture_default_str();
   app.add_option("--max-line-bytes", filter_options.max_record_bytes, "Lines up to this size are scanned as one record; longer lines in overlapping windows")->capture_default_str()->check(CLI::Range(size_t{1024}, size_t{1} << 30));
   app.add_option("--cache-dir", cache_dir, "Where compiled rule databases are cached (default: $VEIL_CACHE_DIR, $XDG_CACHE_HOME/veil or ~/.cache/veil)");
+  filter_options.threads = std::max(1u, std::thread::hardware_concurrency());
+  app.add_option("--threads", filter_options.threads, "Worker threads redacting lines (default: the number of cores)")->capture_default_str()->check(CLI::Range(1u, 256u));
   app.add_flag("--no-cache", no_cache, "Do not read or write the compiled-database cache");
   app.add_flag("--stats", stats, "Print lines, bytes, MB/s and findings per rule to stderr at the end");
   app.add_option("--log-level", log_level, "veil's own log level on stderr: trace, debug, info, warn, error, off")->capture_default_str();

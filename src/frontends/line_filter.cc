@@ -4,8 +4,15 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
+#include <condition_variable>
 #include <cstring>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <thread>
 
 #include "core/window_redactor.h"
 
@@ -14,19 +21,227 @@ namespace {
 
 constexpr size_t kReadChunk = 256 << 10;
 
+// A run of whole input lines and, once redacted, their output.
+struct Batch {
+  uint64_t sequence = 0;
+  std::string input;  // complete lines with terminators; the last may lack one (end of input)
+  std::string output;
+  bool redacted = false;  // output is final already (windows of an over-long line)
+  uint64_t lines = 0;
+  uint64_t lines_redacted = 0;
+};
+
+// Appends the redacted form of one line (terminator included if `terminated`) to `out`.
+// The record is the line without its terminator; a CR before LF goes back out as it came.
+bool redactLine(const formats::RecordRedactor& records, formats::Workspace& workspace,
+                std::string_view line, bool terminated, std::string& out) {
+  const bool crlf = terminated && !line.empty() && line.back() == '\r';
+  if (crlf) line.remove_suffix(1);
+  const bool changed = records.redact(workspace, line, out) > 0;
+  if (crlf) out.push_back('\r');
+  if (terminated) out.push_back('\n');
+  return changed;
+}
+
+void redactBatch(const formats::RecordRedactor& records, formats::Workspace& workspace,
+                 Batch& batch) {
+  batch.output.clear();
+  std::string_view rest = batch.input;
+  while (!rest.empty()) {
+    const size_t newline = rest.find('\n');
+    const bool terminated = newline != std::string_view::npos;
+    const std::string_view line = rest.substr(0, terminated ? newline : rest.size());
+    ++batch.lines;
+    if (redactLine(records, workspace, line, terminated, batch.output)) ++batch.lines_redacted;
+    rest.remove_prefix(terminated ? newline + 1 : rest.size());
+  }
+  batch.redacted = true;
+}
+
+bool writeAll(int fd, std::string_view bytes, int& error) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      error = errno;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
 }  // namespace
 
-// The state of one run: the input buffer, pending output and counters.
+// Redacts batches on worker threads and writes them in order from a writer thread. With one
+// thread it does both on the caller's thread instead.
+class BatchPipeline {
+ public:
+  BatchPipeline(const core::Policy& policy, const formats::RecordRedactor& records,
+                const LineFilterOptions& options)
+      : records_(records), options_(options) {
+    const unsigned workers = std::max(1u, options.threads);
+    for (unsigned i = 0; i < workers; ++i) workspaces_.emplace_back(policy);
+    if (workers > 1) {
+      max_in_flight_ = 2 * workers + 2;
+      for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
+      threads_.emplace_back([this] { writeInOrder(); });
+    }
+  }
+
+  ~BatchPipeline() { finish(); }
+
+  std::unique_ptr<Batch> take() {
+    std::lock_guard lock(mutex_);
+    if (free_.empty()) return std::make_unique<Batch>();
+    auto batch = std::move(free_.back());
+    free_.pop_back();
+    return batch;
+  }
+
+  // Queues `batch` (waiting while too many are in flight). False once output has failed.
+  bool submit(std::unique_ptr<Batch> batch) {
+    batch->sequence = next_sequence_++;
+    if (threads_.empty()) {
+      if (!batch->redacted) redactBatch(records_, workspaces_[0], *batch);
+      account(*batch);
+      const bool ok = !failed_ && writeAll(options_.output_fd, batch->output, error_);
+      if (!ok) failed_ = true;
+      recycle(std::move(batch));
+      return ok;
+    }
+    std::unique_lock lock(mutex_);
+    space_.wait(lock, [&] { return in_flight_ < max_in_flight_ || failed_; });
+    if (failed_) return false;
+    ++in_flight_;
+    if (batch->redacted) {
+      done_.emplace(batch->sequence, std::move(batch));
+      done_ready_.notify_one();
+    } else {
+      pending_.push_back(std::move(batch));
+      work_ready_.notify_one();
+    }
+    return true;
+  }
+
+  bool failed() const { return failed_; }
+  int error() const { return error_; }
+
+  // Waits until everything submitted is written (or output failed) and stops the threads.
+  void finish() {
+    if (finished_) return;
+    finished_ = true;
+    {
+      std::lock_guard lock(mutex_);
+      closing_ = true;
+    }
+    work_ready_.notify_all();
+    done_ready_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+
+  void addCounters(LineFilterResult& result) const {
+    result.lines += lines_;
+    result.lines_redacted += lines_redacted_;
+    for (const auto& workspace : workspaces_) {
+      result.json_records += workspace.json_records;
+      result.json_fallbacks += workspace.json_fallbacks;
+      const auto& counts = workspace.scan.findingsPerRule();
+      if (result.findings_per_rule.size() < counts.size()) result.findings_per_rule.resize(counts.size());
+      for (size_t i = 0; i < counts.size(); ++i) result.findings_per_rule[i] += counts[i];
+    }
+  }
+
+ private:
+  void account(const Batch& batch) {
+    lines_ += batch.lines;
+    lines_redacted_ += batch.lines_redacted;
+  }
+
+  void recycle(std::unique_ptr<Batch> batch) {
+    batch->input.clear();
+    batch->output.clear();
+    batch->redacted = false;
+    batch->lines = batch->lines_redacted = 0;
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(batch));
+  }
+
+  void work(unsigned index) {
+    formats::Workspace& workspace = workspaces_[index];
+    std::unique_lock lock(mutex_);
+    while (true) {
+      work_ready_.wait(lock, [&] { return !pending_.empty() || closing_ || failed_; });
+      if (pending_.empty()) return;
+      auto batch = std::move(pending_.front());
+      pending_.pop_front();
+      lock.unlock();
+      redactBatch(records_, workspace, *batch);
+      lock.lock();
+      done_.emplace(batch->sequence, std::move(batch));
+      done_ready_.notify_one();
+    }
+  }
+
+  void writeInOrder() {
+    uint64_t next = 0;
+    std::unique_lock lock(mutex_);
+    while (true) {
+      done_ready_.wait(lock, [&] {
+        return (!done_.empty() && done_.begin()->first == next) ||
+               (closing_ && pending_.empty() && in_flight_ == 0) || failed_;
+      });
+      if (done_.empty() || done_.begin()->first != next) return;
+      auto batch = std::move(done_.begin()->second);
+      done_.erase(done_.begin());
+      lock.unlock();
+      account(*batch);
+      const bool ok = writeAll(options_.output_fd, batch->output, error_);
+      recycle(std::move(batch));
+      lock.lock();
+      ++next;
+      --in_flight_;
+      if (!ok) {
+        failed_ = true;
+        work_ready_.notify_all();
+      }
+      space_.notify_all();
+      if (failed_) return;
+    }
+  }
+
+  const formats::RecordRedactor& records_;
+  const LineFilterOptions& options_;
+  std::deque<formats::Workspace> workspaces_;
+  std::vector<std::thread> threads_;
+  std::mutex mutex_;
+  std::condition_variable work_ready_, done_ready_, space_;
+  std::deque<std::unique_ptr<Batch>> pending_;
+  std::map<uint64_t, std::unique_ptr<Batch>> done_;
+  std::vector<std::unique_ptr<Batch>> free_;
+  size_t in_flight_ = 0;
+  size_t max_in_flight_ = 0;
+  uint64_t next_sequence_ = 0;
+  bool closing_ = false;
+  bool finished_ = false;
+  std::atomic<bool> failed_{false};
+  int error_ = 0;
+  uint64_t lines_ = 0;  // written by the writer (or the caller with one thread) only
+  uint64_t lines_redacted_ = 0;
+};
+
+// The reading side of one run: the input buffer, the batch being filled and over-long lines.
 class LineFilter::Run {
  public:
-  Run(const LineFilter& filter)
+  explicit Run(const LineFilter& filter)
       : filter_(filter),
         options_(filter.options_),
+        pipeline_(filter.policy_, filter.records_, options_),
         workspace_(filter.policy_),
-        windows_(filter.records_.redactor(), overlap()) {
+        windows_(filter.records_.redactor(), overlap()),
+        batch_(pipeline_.take()) {
     // Room for a whole record plus the context kept before it and one read.
     input_.resize(options_.max_record_bytes + overlap() + kReadChunk);
-    output_.reserve(options_.flush_bytes + kReadChunk);
   }
 
   LineFilterResult execute();
@@ -36,15 +251,17 @@ class LineFilter::Run {
     return std::min(options_.window_overlap, std::max<size_t>(options_.max_record_bytes / 4, 1));
   }
   void processLines(bool at_end);
-  void finishRecord(const char* begin, const char* end, bool terminated);
+  void finishLongLine(size_t line_end, bool terminated);
   void continueLongLine();
-  bool flush();
+  bool dispatch();
   bool waitForInput(bool& stop);
 
   const LineFilter& filter_;
   const LineFilterOptions& options_;
-  formats::Workspace workspace_;
+  BatchPipeline pipeline_;
+  formats::Workspace workspace_;  // for over-long lines, redacted on this thread
   core::WindowRedactor windows_;
+  std::unique_ptr<Batch> batch_;
   std::vector<char> input_;
   size_t begin_ = 0;  // first unprocessed byte (including long-line context)
   size_t end_ = 0;    // one past the last byte read
@@ -52,7 +269,7 @@ class LineFilter::Run {
   // written already and are kept only as context for the next window.
   bool in_long_line_ = false;
   size_t context_ = 0;
-  std::string output_;
+  bool long_line_changed_ = false;
   LineFilterResult result_;
 };
 
@@ -66,9 +283,8 @@ LineFilterResult LineFilter::run() {
 
 LineFilterResult LineFilter::Run::execute() {
   bool stop = false;
-  while (true) {
-    if (!waitForInput(stop)) break;
-    if (stop) break;
+  while (!pipeline_.failed()) {
+    if (!waitForInput(stop) || stop) break;
     if (begin_ > 0 && input_.size() - end_ < kReadChunk) {
       std::memmove(input_.data(), input_.data() + begin_, end_ - begin_);
       end_ -= begin_;
@@ -85,28 +301,35 @@ LineFilterResult LineFilter::Run::execute() {
     end_ += static_cast<size_t>(n);
     result_.bytes_in += static_cast<uint64_t>(n);
     processLines(false);
-    if (result_.end == LineFilterEnd::kOutputClosed || result_.end == LineFilterEnd::kOutputError)
-      break;
   }
-  const bool output_failed =
-      result_.end == LineFilterEnd::kOutputClosed || result_.end == LineFilterEnd::kOutputError;
-  if (!output_failed) {
-    // Whatever was read is written, also after a stop request or an input error: never lose a
-    // line veil has taken from its producer.
+  // Whatever was read is written, also after a stop request or an input error: never lose a
+  // line veil has taken from its producer.
+  if (!pipeline_.failed()) {
     processLines(true);
-    flush();
-    if (stop && result_.end == LineFilterEnd::kEndOfInput) result_.end = LineFilterEnd::kStopped;
+    dispatch();
   }
-  result_.findings_per_rule = workspace_.scan.findingsPerRule();
+  pipeline_.finish();
+  if (pipeline_.failed()) {
+    result_.end = pipeline_.error() == EPIPE ? LineFilterEnd::kOutputClosed : LineFilterEnd::kOutputError;
+    result_.error = pipeline_.error();
+  } else if (stop && result_.end == LineFilterEnd::kEndOfInput) {
+    result_.end = LineFilterEnd::kStopped;
+  }
+  pipeline_.addCounters(result_);
+  const auto& counts = workspace_.scan.findingsPerRule();
+  if (result_.findings_per_rule.size() < counts.size()) result_.findings_per_rule.resize(counts.size());
+  for (size_t i = 0; i < counts.size(); ++i) result_.findings_per_rule[i] += counts[i];
+  result_.json_records += workspace_.json_records;
+  result_.json_fallbacks += workspace_.json_fallbacks;
   return result_;
 }
 
 bool LineFilter::Run::waitForInput(bool& stop) {
   pollfd fds[2] = {{options_.input_fd, POLLIN, 0}, {options_.stop_fd, POLLIN, 0}};
   const nfds_t count = options_.stop_fd >= 0 ? 2 : 1;
-  // Pending output waits only while more input is already there (timeout 0): a producer that
+  // A filled batch waits only while more input is already there (timeout 0): a producer that
   // pauses gets its lines out at once.
-  int timeout = output_.empty() ? -1 : 0;
+  int timeout = batch_->input.empty() && batch_->output.empty() ? -1 : 0;
   while (true) {
     const int ready = ::poll(fds, count, timeout);
     if (ready < 0) {
@@ -118,79 +341,95 @@ bool LineFilter::Run::waitForInput(bool& stop) {
       return true;
     }
     if (ready > 0) return true;
-    if (!flush()) return false;
+    if (!dispatch()) return false;
     timeout = -1;
   }
 }
 
-void LineFilter::Run::processLines(bool at_end) {
-  while (true) {
-    const char* data = input_.data();
-    const size_t scan_from = begin_ + context_;
-    const void* newline = std::memchr(data + scan_from, '\n', end_ - scan_from);
-    if (newline != nullptr) {
-      const char* line_end = static_cast<const char*>(newline);
-      finishRecord(data + begin_, line_end, true);
-      begin_ = static_cast<size_t>(line_end - data) + 1;
-    } else if (end_ - scan_from >= options_.max_record_bytes) {
-      continueLongLine();
-    } else {
-      if (at_end && end_ > begin_ + context_) {
-        finishRecord(data + begin_, data + end_, false);
-        begin_ = end_;
-      }
-      if (begin_ == end_) begin_ = end_ = 0;
-      break;
-    }
-    if (output_.size() >= options_.flush_bytes && !flush()) return;
-  }
+bool LineFilter::Run::dispatch() {
+  if (batch_->input.empty() && batch_->output.empty()) return !pipeline_.failed();
+  auto full = std::move(batch_);
+  batch_ = pipeline_.take();
+  return pipeline_.submit(std::move(full));
 }
 
-void LineFilter::Run::finishRecord(const char* begin, const char* end, bool terminated) {
-  // The record is the line without its terminator; a CR before LF goes back out as it came.
-  const bool crlf = terminated && end > begin + context_ && end[-1] == '\r';
-  const char* record_end = crlf ? end - 1 : end;
-  std::string_view record(begin, static_cast<size_t>(record_end - begin));
-  ++result_.lines;
-  if (in_long_line_) {
-    const size_t before = output_.size();
-    windows_.redactWindow(workspace_.scan, record, context_, true, output_);
-    if (output_.compare(before, std::string::npos, record.substr(context_)) != 0)
-      ++result_.lines_redacted;
-    in_long_line_ = false;
-    context_ = 0;
-  } else if (filter_.records_.redact(workspace_, record, output_) > 0) {
-    ++result_.lines_redacted;
+void LineFilter::Run::processLines(bool at_end) {
+  while (!pipeline_.failed()) {
+    const char* data = input_.data();
+    if (in_long_line_) {
+      const size_t scan_from = begin_ + context_;
+      const void* newline = std::memchr(data + scan_from, '\n', end_ - scan_from);
+      if (newline != nullptr) {
+        const size_t line_end = static_cast<size_t>(static_cast<const char*>(newline) - data);
+        finishLongLine(line_end, true);
+        begin_ = line_end + 1;
+      } else if (end_ - scan_from >= options_.max_record_bytes) {
+        continueLongLine();
+      } else {
+        if (at_end) {
+          finishLongLine(end_, false);
+          begin_ = end_;
+        }
+        break;
+      }
+      continue;
+    }
+    // Whole lines go to the batch in one copy.
+    const void* last_newline = ::memrchr(data + begin_, '\n', end_ - begin_);
+    if (last_newline != nullptr) {
+      const size_t after = static_cast<size_t>(static_cast<const char*>(last_newline) - data) + 1;
+      batch_->input.append(data + begin_, after - begin_);
+      begin_ = after;
+      if (batch_->input.size() >= options_.flush_bytes && !dispatch()) return;
+    }
+    if (end_ - begin_ >= options_.max_record_bytes) {
+      if (!dispatch()) return;
+      ++result_.long_lines;
+      in_long_line_ = true;
+      context_ = 0;
+      long_line_changed_ = false;
+      continueLongLine();
+      continue;
+    }
+    if (at_end && end_ > begin_) {
+      batch_->input.append(data + begin_, end_ - begin_);
+      begin_ = end_;
+    }
+    break;
   }
-  if (crlf) output_.push_back('\r');
-  if (terminated) output_.push_back('\n');
+  if (begin_ == end_) begin_ = end_ = 0;
 }
 
 void LineFilter::Run::continueLongLine() {
-  if (!in_long_line_) ++result_.long_lines;
   std::string_view window(input_.data() + begin_, end_ - begin_);
-  const size_t written = windows_.redactWindow(workspace_.scan, window, context_, false, output_);
-  in_long_line_ = true;
+  std::string& out = batch_->output;
+  const size_t before = out.size();
+  const size_t written = windows_.redactWindow(workspace_.scan, window, context_, false, out);
+  if (out.compare(before, std::string::npos, window.substr(context_, written - context_)) != 0)
+    long_line_changed_ = true;
+  batch_->redacted = true;
+  dispatch();
   const size_t keep = std::min(overlap(), written);
   begin_ += written - keep;
   context_ = keep;
 }
 
-bool LineFilter::Run::flush() {
-  size_t done = 0;
-  while (done < output_.size()) {
-    const ssize_t n = ::write(options_.output_fd, output_.data() + done, output_.size() - done);
-    if (n < 0) {
-      if (errno == EINTR || errno == EAGAIN) continue;
-      result_.end = errno == EPIPE ? LineFilterEnd::kOutputClosed : LineFilterEnd::kOutputError;
-      result_.error = errno;
-      output_.clear();
-      return false;
-    }
-    done += static_cast<size_t>(n);
-  }
-  output_.clear();
-  return true;
+void LineFilter::Run::finishLongLine(size_t line_end, bool terminated) {
+  std::string_view record(input_.data() + begin_, line_end - begin_);
+  const bool crlf = terminated && record.size() > context_ && record.back() == '\r';
+  if (crlf) record.remove_suffix(1);
+  std::string& out = batch_->output;
+  const size_t before = out.size();
+  windows_.redactWindow(workspace_.scan, record, context_, true, out);
+  if (out.compare(before, std::string::npos, record.substr(context_)) != 0) long_line_changed_ = true;
+  if (crlf) out.push_back('\r');
+  if (terminated) out.push_back('\n');
+  batch_->redacted = true;
+  batch_->lines = 1;
+  batch_->lines_redacted = long_line_changed_ ? 1 : 0;
+  dispatch();
+  in_long_line_ = false;
+  context_ = 0;
 }
 
 }  // namespace veil::frontends

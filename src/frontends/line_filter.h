@@ -19,8 +19,11 @@ struct LineFilterOptions {
   // Overlap between windows of an over-long line: the longest secret certain to be found
   // wherever the window edges fall. 64 KiB exceeds every credential format veil knows.
   size_t window_overlap = 64 << 10;
-  // Output is written once this much is pending even while input keeps arriving.
+  // Lines are handed to workers (and output written) in batches of about this many bytes
+  // while input keeps arriving; a pause in the input sends what there is at once.
   size_t flush_bytes = 256 << 10;
+  // Worker threads redacting batches; 1 redacts on the reading thread.
+  unsigned threads = 1;
 };
 
 enum class LineFilterEnd {
@@ -38,12 +41,19 @@ struct LineFilterResult {
   uint64_t bytes_in = 0;
   uint64_t lines_redacted = 0;
   uint64_t long_lines = 0;  // lines scanned in windows
+  uint64_t json_records = 0;
+  uint64_t json_fallbacks = 0;  // looked like JSON but did not parse: scanned as text
   std::vector<uint64_t> findings_per_rule;
 };
 
 // The stdin-to-stdout filter: one output line per input line, in order, with only redacted
 // bytes changed. Output is written as soon as no more input is immediately available, and in
 // batches while input is busy.
+//
+// Threads: the calling thread reads and cuts the input into batches of whole lines; `threads`
+// workers redact batches; a writer thread writes them back in input order. Lines longer than
+// max_record_bytes are redacted window by window on the reading thread (each window depends on
+// where the previous one stopped) and travel as already-redacted batches.
 class LineFilter {
  public:
   LineFilter(const core::Policy& policy, LineFilterOptions options);

@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <fstream>
 #include <iterator>
+#include <random>
 #include <thread>
 
 #include "support/test_policy.h"
@@ -80,6 +81,46 @@ TEST(LineFilterTest, LongLinesAreScannedInWindowsWithoutLosingBytes) {
             expected + "\nshort\n" + expected);
   EXPECT_EQ(result.lines, 3u);
   EXPECT_EQ(result.long_lines, 2u);
+}
+
+TEST(LineFilterTest, EveryThreadCountGivesTheSameBytesInOrder) {
+  std::mt19937 random(11);
+  std::string input;
+  std::string expected;
+  for (int i = 0; i < 20000; ++i) {
+    const int kind = static_cast<int>(random() % 7);
+    const std::string number = std::to_string(i);
+    if (kind == 0) {
+      input += "line " + number + " " + kToken + "\r\n";
+      expected += "line " + number + " [REDACTED:github-token]\r\n";
+    } else if (kind == 1 && i % 50 == 1) {  // over-long lines between short ones
+      std::string long_in, long_out;
+      for (int j = 0; j < 400; ++j) {
+        long_in += "x" + number + " " + kToken + " ";
+        long_out += "x" + number + " [REDACTED:github-token] ";
+      }
+      input += long_in + "\n";
+      expected += long_out + "\n";
+    } else if (kind == 2) {
+      input += "\n";
+      expected += "\n";
+    } else {
+      input += "plain " + number + "\n";
+      expected += "plain " + number + "\n";
+    }
+  }
+  input += "tail " + kToken;
+  expected += "tail [REDACTED:github-token]";
+  for (unsigned threads : {1u, 2u, 3u}) {
+    LineFilterOptions options;
+    options.threads = threads;
+    options.max_record_bytes = 4096;
+    options.window_overlap = 256;
+    options.flush_bytes = 1000;
+    LineFilterResult result;
+    EXPECT_EQ(filtered(input, options, &result), expected) << threads << " threads";
+    EXPECT_EQ(result.lines, 20001u) << threads << " threads";
+  }
 }
 
 TEST(LineFilterTest, StopRequestFlushesWhatWasRead) {
