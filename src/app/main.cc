@@ -11,6 +11,7 @@
 #include <iostream>
 #include <spdlog/spdlog.h>
 
+#include "app/config.h"
 #include "app/config_error.h"
 #include "app/logging.h"
 #include "app/policy_builder.h"
@@ -106,7 +107,8 @@ int main(int argc, char** argv) {
   app.add_option("--packs", packs, "Bundled rule packs to enable, comma-separated (default: the packs marked default; 'all' for every pack)");
   app.add_option("--rules", rule_files, "Add a rule pack of your own (YAML; repeatable)")->check(CLI::ExistingFile);
   app.add_option("--patterns-dir", patterns_dir, "Directory of the bundled rule packs (default: found automatically)");
-  app.add_option("--mask-template", policy_options.mask_template, "Replacement text; {rule} and {category} are substituted")->capture_default_str();
+  std::string mask_template = policy_options.mask_template;
+  app.add_option("--mask-template", mask_template, "Replacement text; {rule} and {category} are substituted")->capture_default_str();
   app.add_option("--max-line-bytes", filter_options.max_record_bytes, "Lines up to this size are scanned as one record; longer lines in overlapping windows")->capture_default_str()->check(CLI::Range(size_t{1024}, size_t{1} << 30));
   app.add_option("--cache-dir", cache_dir, "Where compiled rule databases are cached (default: $VEIL_CACHE_DIR, $XDG_CACHE_HOME/veil or ~/.cache/veil)");
   filter_options.threads = std::max(1u, std::thread::hardware_concurrency());
@@ -114,6 +116,15 @@ int main(int argc, char** argv) {
   app.add_flag("--no-cache", no_cache, "Do not read or write the compiled-database cache");
   app.add_flag("--stats", stats, "Print lines, bytes, MB/s and findings per rule to stderr at the end");
   app.add_option("--log-level", log_level, "veil's own log level on stderr: trace, debug, info, warn, error, off")->capture_default_str();
+
+  std::string config_file;
+  app.add_option("--config", config_file, "YAML config: packs, actions, field rules, hash key, filter settings (flags given too take precedence)")->check(CLI::ExistingFile);
+
+  auto* config_cmd = app.add_subcommand("config", "Work with config files");
+  config_cmd->require_subcommand(1);
+  auto* config_check = config_cmd->add_subcommand("check", "Validate a config file (and the packs and rules it names), pointing at the file and line of each error");
+  std::string check_file;
+  config_check->add_option("FILE", check_file, "Config file")->required()->check(CLI::ExistingFile);
 
   auto* rules = app.add_subcommand("rules", "Inspect and test rule packs");
   rules->require_subcommand(1);
@@ -134,11 +145,27 @@ int main(int argc, char** argv) {
     return kExitConfigError;
   }
 
-  policy_options.packs = splitList(packs);
+  veil::app::Config config;
+  config.policy = policy_options;
+  if (config_check->parsed()) config_file = check_file;
+  if (!config_file.empty()) {
+    try {
+      veil::app::loadConfig(config_file, config);
+    } catch (const veil::app::ConfigError& e) {
+      std::fprintf(stderr, "veil: %s\n", e.what());
+      return kExitConfigError;
+    }
+  }
+  policy_options = config.policy;
+  // Flags given on the command line win over the config file.
+  if (app.count("--packs")) policy_options.packs = splitList(packs);
   for (const auto& file : rule_files) policy_options.rule_files.emplace_back(file);
   if (!patterns_dir.empty()) policy_options.patterns_dir = patterns_dir;
   if (!cache_dir.empty()) policy_options.cache_dir = cache_dir;
-  policy_options.use_cache = !no_cache;
+  if (no_cache) policy_options.use_cache = false;
+  if (app.count("--mask-template")) policy_options.mask_template = mask_template;
+  if (config.threads && !app.count("--threads")) filter_options.threads = *config.threads;
+  if (config.max_line_bytes && !app.count("--max-line-bytes")) filter_options.max_record_bytes = *config.max_line_bytes;
 
   if (rules_test->parsed()) {
     if (!test_files.empty()) {
@@ -158,7 +185,11 @@ int main(int argc, char** argv) {
     return kExitConfigError;
   }
   const double build_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - build_start).count();
-  spdlog::info("{} rules from {} packs ready in {:.1f} ms ({})", loaded.policy->rules().size(),
+  if (config_check->parsed()) {
+    std::printf("%s: ok (%zu rules from %zu packs)\n", check_file.c_str(), loaded.policy->ruleCount(), loaded.packs.size());
+    return kExitOk;
+  }
+  spdlog::info("{} rules from {} packs ready in {:.1f} ms ({})", loaded.policy->ruleCount(),
                loaded.packs.size(), build_ms, loaded.from_cache ? "cached database" : "compiled");
 
   if (rules_list->parsed()) {

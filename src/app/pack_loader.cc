@@ -1,5 +1,8 @@
 #include "app/pack_loader.h"
 
+#include "app/action_spec.h"
+#include "app/yaml_reader.h"
+
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -7,66 +10,6 @@
 
 namespace veil::app {
 namespace {
-
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& name : names) out += (out.empty() ? "" : ", ") + name;
-  return out;
-}
-
-// Reports errors as "file:line: message" so editors can jump to them.
-class PackReader {
- public:
-  explicit PackReader(std::filesystem::path path) : path_(std::move(path)) {}
-
-  [[noreturn]] void fail(const YAML::Node& node, const std::string& message) const {
-    std::string where = path_.string();
-    if (node.IsDefined() && node.Mark().line >= 0) where += ":" + std::to_string(node.Mark().line + 1);
-    throw ConfigError(where + ": " + message);
-  }
-
-  std::string origin(const YAML::Node& node) const {
-    return path_.string() + ":" + std::to_string(node.Mark().line + 1);
-  }
-
-  void allowOnly(const YAML::Node& map, const std::vector<std::string>& keys,
-                 const std::string& what) const {
-    for (const auto& entry : map) {
-      const std::string key = entry.first.as<std::string>();
-      if (std::find(keys.begin(), keys.end(), key) == keys.end())
-        fail(entry.first, "unknown key '" + key + "' in " + what + "; allowed: " + joined(keys));
-    }
-  }
-
-  std::string scalar(const YAML::Node& map, const std::string& key, const std::string& what,
-                     bool required) const {
-    const YAML::Node node = map[key];
-    if (!node) {
-      if (required) fail(map, what + " has no '" + key + "'");
-      return {};
-    }
-    if (!node.IsScalar()) fail(node, "'" + key + "' in " + what + " must be a string");
-    return node.as<std::string>();
-  }
-
-  std::vector<std::string> strings(const YAML::Node& map, const std::string& key,
-                                   const std::string& what) const {
-    std::vector<std::string> out;
-    const YAML::Node node = map[key];
-    if (!node) return out;
-    if (!node.IsSequence()) fail(node, "'" + key + "' in " + what + " must be a list of strings");
-    for (const auto& item : node) {
-      if (!item.IsScalar()) fail(item, "'" + key + "' in " + what + " must be a list of strings");
-      out.push_back(item.as<std::string>());
-    }
-    return out;
-  }
-
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 bool isKebabCase(const std::string& id) {
   if (id.empty() || !(id.front() >= 'a' && id.front() <= 'z') || id.back() == '-') return false;
@@ -79,7 +22,7 @@ bool isKebabCase(const std::string& id) {
   return true;
 }
 
-core::Rule readRule(const PackReader& reader, const YAML::Node& node, const std::string& pack) {
+core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std::string& pack) {
   if (!node.IsMap()) reader.fail(node, "each rule must be a mapping");
   reader.allowOnly(node,
                    {"id", "description", "category", "tags", "pattern", "keywords", "validator",
@@ -108,12 +51,7 @@ core::Rule readRule(const PackReader& reader, const YAML::Node& node, const std:
     rule.validator = core::parseValidator(spec, &error);
     if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
   }
-  if (const std::string action = reader.scalar(node, "action", what, false); !action.empty()) {
-    // Only masking exists so far; partial, hash, truncate and drop arrive with structured records.
-    if (action != "mask")
-      reader.fail(node["action"], "unknown action '" + action + "' in " + what + "; allowed: mask");
-    rule.action = core::Action{};
-  }
+  if (const YAML::Node action = node["action"]) rule.action = readAction(reader, action, what);
   if (const YAML::Node examples = node["examples"]) {
     if (!examples.IsMap()) reader.fail(examples, "'examples' in " + what + " must be a mapping");
     reader.allowOnly(examples, {"match", "no_match"}, "'examples' of " + what);
@@ -123,7 +61,9 @@ core::Rule readRule(const PackReader& reader, const YAML::Node& node, const std:
   return rule;
 }
 
-core::FieldRule readFieldRule(const PackReader& reader, const YAML::Node& node,
+}  // namespace
+
+core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,
                               const std::string& pack) {
   if (!node.IsMap()) reader.fail(node, "each field rule must be a mapping");
   reader.allowOnly(node, {"id", "description", "category", "tags", "match", "names", "action", "examples"},
@@ -155,11 +95,7 @@ core::FieldRule readFieldRule(const PackReader& reader, const YAML::Node& node,
   }
   rule.names = reader.strings(node, "names", what);
   if (rule.names.empty()) reader.fail(node, what + " has no 'names'");
-  if (const std::string action = reader.scalar(node, "action", what, false); !action.empty()) {
-    if (action != "mask")
-      reader.fail(node["action"], "unknown action '" + action + "' in " + what + "; allowed: mask");
-    rule.action = core::Action{};
-  }
+  if (const YAML::Node action = node["action"]) rule.action = readAction(reader, action, what);
   if (const YAML::Node examples = node["examples"]) {
     if (!examples.IsMap()) reader.fail(examples, "'examples' in " + what + " must be a mapping");
     reader.allowOnly(examples, {"match", "no_match"}, "'examples' of " + what);
@@ -169,8 +105,6 @@ core::FieldRule readFieldRule(const PackReader& reader, const YAML::Node& node,
   return rule;
 }
 
-}  // namespace
-
 const std::vector<std::string>& ruleCategories() {
   static const std::vector<std::string> kCategories = {"secret", "credential", "pii", "network",
                                                        "other"};
@@ -178,15 +112,8 @@ const std::vector<std::string>& ruleCategories() {
 }
 
 RulePack loadRulePack(const std::filesystem::path& path) {
-  PackReader reader(path);
-  YAML::Node root;
-  try {
-    root = YAML::LoadFile(path.string());
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(path.string() + ": cannot read rule pack");
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  YamlReader reader(path);
+  const YAML::Node root = loadYamlFile(path, "rule pack");
   if (!root.IsMap()) throw ConfigError(path.string() + ": a rule pack must be a YAML mapping");
   try {
     reader.allowOnly(root, {"pack", "description", "default", "rules", "fields", "exceptions"},
@@ -195,13 +122,7 @@ RulePack loadRulePack(const std::filesystem::path& path) {
     pack.path = path;
     pack.name = reader.scalar(root, "pack", "the rule pack", true);
     pack.description = reader.scalar(root, "description", "the rule pack", false);
-    if (const YAML::Node enabled = root["default"]) {
-      try {
-        pack.enabled_by_default = enabled.as<bool>();
-      } catch (const YAML::Exception&) {
-        reader.fail(enabled, "'default' must be true or false");
-      }
-    }
+    if (const YAML::Node enabled = root["default"]) pack.enabled_by_default = reader.flag(enabled, "'default'");
     const YAML::Node rules = root["rules"];
     const YAML::Node fields = root["fields"];
     if (!rules && !fields) reader.fail(root, "the rule pack has neither 'rules' nor 'fields'");

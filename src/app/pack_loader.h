@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "app/config_error.h"
+#include "app/yaml_reader.h"
 #include "core/field_names.h"
 #include "core/rule.h"
 
@@ -25,6 +26,10 @@ struct RulePack {
 // missing fields, bad ids, categories, validators or actions throw ConfigError naming the file
 // and line. Patterns are not compiled here.
 RulePack loadRulePack(const std::filesystem::path& path);
+
+// Reads one field-name rule (an entry of a pack's or the config's `fields`).
+core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,
+                              const std::string& pack);
 
 // Categories a rule may declare.
 const std::vector<std::string>& ruleCategories();

@@ -1,10 +1,14 @@
 #include "app/policy_builder.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <fstream>
+#include <iterator>
 #include <map>
 
 #include "app/database_cache.h"
 #include "app/pack_locator.h"
+#include "app/yaml_reader.h"
 #include "core/pattern_set.h"
 
 namespace veil::app {
@@ -23,6 +27,30 @@ std::filesystem::path patternsDirectory(const std::optional<std::filesystem::pat
     tried += candidate.string();
   }
   throw ConfigError("no rule packs found (tried:" + tried + "); set VEIL_PATTERNS_DIR");
+}
+
+// Key material is read from a file or the environment, never the command line, so it does not
+// show in `ps` or shell history.
+core::HashKey loadHashKey(const PolicyOptions& options) {
+  std::string material;
+  std::string source;
+  if (options.hash_key_file) {
+    source = options.hash_key_file->string();
+    std::ifstream in(*options.hash_key_file, std::ios::binary);
+    if (!in) throw ConfigError(options.origin + ": cannot read hash key file " + source);
+    material.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  } else if (!options.hash_key_env.empty()) {
+    source = "environment variable " + options.hash_key_env;
+    if (const char* value = std::getenv(options.hash_key_env.c_str())) material = value;
+  } else {
+    throw ConfigError(options.origin + ": the hash action needs a key: set hash_key.file or hash_key.env");
+  }
+  while (!material.empty() && (material.back() == '\n' || material.back() == '\r')) material.pop_back();
+  if (material.size() < 16)
+    throw ConfigError(options.origin + ": hash key from " + source + " is missing or shorter than 16 bytes");
+  auto key = core::deriveHashKey(material, options.hash_key_id);
+  if (!key) throw ConfigError(options.origin + ": cannot derive the hash key from " + source);
+  return *key;
 }
 
 }  // namespace
@@ -95,6 +123,10 @@ LoadedPolicy buildPolicy(const PolicyOptions& options) {
     }
     exceptions.insert(exceptions.end(), pack.exceptions.begin(), pack.exceptions.end());
   }
+  for (const auto& rule : options.extra_fields) {
+    claim(rule.id, rule.origin);
+    field_rules.push_back(rule);
+  }
   if (rules.empty() && field_rules.empty())
     throw ConfigError("no rules enabled: the selected packs are empty");
 
@@ -128,22 +160,51 @@ LoadedPolicy buildPolicy(const PolicyOptions& options) {
   loaded.from_cache = used_cache;
   if (cache && !used_cache) loaded.cache_written = cache->store(fingerprint, patterns->serializeDatabase());
 
-  std::vector<core::Action> actions;
-  for (const auto& rule : patterns->rules()) {
-    core::Action action = rule.action.value_or(core::Action{});
-    action.mask_template = options.mask_template;
-    actions.push_back(std::move(action));
+  for (const auto& [id, action] : options.rule_actions) {
+    if (!origins.count(id))
+      throw ConfigError(options.origin + ": action for unknown rule '" + id +
+                        "' (not in the enabled packs; see 'veil rules list')");
   }
+  for (const auto& [category, action] : options.category_actions) {
+    const auto& known = ruleCategories();
+    if (std::find(known.begin(), known.end(), category) == known.end())
+      throw ConfigError(options.origin + ": action for unknown category '" + category +
+                        "'; allowed: " + joined(known));
+  }
+  bool uses_hash = false;
+  auto resolve = [&](const std::string& id, const std::string& category,
+                     const std::vector<std::string>& tags, const std::optional<core::Action>& own) {
+    core::Action action;
+    action.mask_template = options.mask_template;
+    if (auto it = options.rule_actions.find(id); it != options.rule_actions.end()) {
+      action = it->second;
+    } else if (auto it = options.category_actions.find(category); it != options.category_actions.end()) {
+      action = it->second;
+    } else if (own) {
+      action = *own;
+    }
+    if (action.mask_template == core::Action{}.mask_template) action.mask_template = options.mask_template;
+    // PCI DSS allows at most the first six and last four digits of a card number to be shown.
+    if (action.kind == core::ActionKind::kPartial &&
+        std::find(tags.begin(), tags.end(), "PCI-DSS") != tags.end()) {
+      action.keep_first = std::min<size_t>(action.keep_first, 6);
+      action.keep_last = std::min<size_t>(action.keep_last, 4);
+    }
+    if (action.kind == core::ActionKind::kHash) uses_hash = true;
+    return action;
+  };
+  std::vector<core::Action> actions;
+  for (const auto& rule : patterns->rules())
+    actions.push_back(resolve(rule.id, rule.category, rule.tags, rule.action));
   std::vector<core::Action> field_actions;
   if (fields) {
-    for (const auto& rule : fields->rules()) {
-      core::Action action = rule.action.value_or(core::Action{});
-      action.mask_template = options.mask_template;
-      field_actions.push_back(std::move(action));
-    }
+    for (const auto& rule : fields->rules())
+      field_actions.push_back(resolve(rule.id, rule.category, rule.tags, rule.action));
   }
-  loaded.policy = std::make_shared<const core::Policy>(std::move(patterns), std::move(actions),
-                                                       std::move(fields), std::move(field_actions));
+  auto policy = std::make_shared<core::Policy>(std::move(patterns), std::move(actions),
+                                               std::move(fields), std::move(field_actions));
+  if (uses_hash) policy->setHashKey(loadHashKey(options));
+  loaded.policy = std::move(policy);
   return loaded;
 }
 

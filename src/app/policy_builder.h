@@ -1,6 +1,7 @@
 #pragma once
 
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -20,6 +21,18 @@ struct PolicyOptions {
   std::string mask_template = "[REDACTED:{rule}]";
   bool use_cache = true;
   std::optional<std::filesystem::path> cache_dir;  // unset: DatabaseCache::defaultDirectory()
+
+  // Action overrides (from the config): by rule id, then by category; a rule's own action
+  // from its pack comes next, then masking.
+  std::map<std::string, core::Action> rule_actions;
+  std::map<std::string, core::Action> category_actions;
+  std::vector<core::FieldRule> extra_fields;  // field-name rules from the config
+  // Key material for the `hash` action: read from `hash_key_file`, else the environment
+  // variable `hash_key_env`; never from the command line.
+  std::optional<std::filesystem::path> hash_key_file;
+  std::string hash_key_env;
+  std::string hash_key_id = "k1";
+  std::string origin = "configuration";  // where these options came from, for error messages
 };
 
 struct LoadedPolicy {

@@ -38,11 +38,16 @@ class Policy {
   // The rule (in the shared numbering) that makes a field called `name` sensitive.
   std::optional<uint32_t> sensitiveField(std::string_view name) const;
 
+  // The key of the `hash` action; null when no key is configured.
+  const HashKey* hashKey() const { return hash_key_ ? &*hash_key_ : nullptr; }
+  void setHashKey(HashKey key) { hash_key_ = std::move(key); }
+
  private:
   std::shared_ptr<const PatternSet> patterns_;
   std::vector<Action> actions_;
   std::shared_ptr<const FieldNames> fields_;
   std::vector<Action> field_actions_;
+  std::optional<HashKey> hash_key_;
 };
 
 }  // namespace veil::core

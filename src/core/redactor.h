@@ -27,8 +27,12 @@ class Redactor {
   // Appends `value` to `out` with the given merged findings (offsets into `value`) replaced.
   void apply(std::string_view value, const std::vector<Finding>& findings, std::string& out) const;
 
-  // Appends the replacement text for one finding whose original bytes are `secret`.
+  // Appends the replacement text for one finding whose original bytes are `secret`, as its
+  // rule's action says (nothing for `drop`).
   void appendReplacement(const Finding& finding, std::string_view secret, std::string& out) const;
+
+  // Appends `rule`'s mask template with {rule} and {category} filled in.
+  void appendMask(uint32_t rule, std::string& out) const;
 
   const Policy& policy() const { return *policy_; }
 

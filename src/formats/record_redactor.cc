@@ -99,18 +99,76 @@ class RecordRedactor::JsonWalk {
     ++replaced_;
   }
 
-  // The mask of `rule` as a JSON string literal, replacing bytes [begin, end).
-  void replaceWithMask(uint32_t rule, size_t begin, size_t end, bool as_any_value) {
-    std::string mask;
-    owner_.redactor_.appendReplacement({rule, 0, 0}, {}, mask);
+  // Replaces bytes [begin, end) with what `rule`'s action makes of `secret`, as a JSON string
+  // (or, for an OTLP attribute value, as an AnyValue holding that string).
+  void replaceValue(uint32_t rule, std::string_view secret, size_t begin, size_t end,
+                    bool as_any_value) {
+    std::string replacement;
+    if (owner_.policy_.actionFor(rule).kind == core::ActionKind::kDrop) {
+      owner_.redactor_.appendMask(rule, replacement);
+    } else {
+      owner_.redactor_.appendReplacement({rule, 0, 0}, secret, replacement);
+    }
     std::string escaped;
-    appendJsonEscaped(mask, escaped);
+    appendJsonEscaped(replacement, escaped);
     ws_.scan.countFinding(rule);
     if (as_any_value) {
       addEdit(begin, end, "{\"stringValue\":\"", escaped, "\"}");
     } else {
       addEdit(begin, end, "\"", escaped, "\"");
     }
+  }
+
+  // Consumes `value` and returns its raw bytes (a string with its quotes, an object or array
+  // whole); `decoded` gets a string's decoded text, or the raw bytes for other types.
+  simdjson::error_code rawValue(od::value& value, std::string_view& raw, std::string_view& decoded) {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return error;
+    if (type == od::json_type::object) {
+      od::object object;
+      if (auto error = value.get_object().get(object)) return error;
+      if (auto error = object.raw_json().get(raw)) return error;
+    } else if (type == od::json_type::array) {
+      od::array array;
+      if (auto error = value.get_array().get(array)) return error;
+      if (auto error = array.raw_json().get(raw)) return error;
+    } else {
+      raw = value.raw_json_token();
+      if (type == od::json_type::string) {
+        if (auto error = value.get_string().get(decoded)) return error;
+        raw = tokenOf(raw);
+        return simdjson::SUCCESS;
+      }
+      if (auto error = validateScalar(value, type)) return error;
+    }
+    raw = tokenOf(raw);
+    decoded = raw;
+    return simdjson::SUCCESS;
+  }
+
+  // Removes the member whose key's opening quote is at `member_begin` and whose value is
+  // `value`, with one neighbouring comma, so the object stays valid JSON.
+  simdjson::error_code dropMember(size_t member_begin, od::value& value, uint32_t rule) {
+    std::string_view raw, decoded;
+    if (auto error = rawValue(value, raw, decoded)) return error;
+    size_t begin = member_begin;
+    size_t end = offsetOf(raw.data()) + raw.size();
+    size_t before = begin;
+    while (before > 0 && isJsonSpace(base_[before - 1])) --before;
+    const size_t previous_edit_end = level_.edits.empty() ? 0 : level_.edits.back().end;
+    if (before > 0 && base_[before - 1] == ',' && before - 1 >= previous_edit_end) {
+      begin = before - 1;
+    } else {
+      size_t after = end;
+      while (after < json_.size() && isJsonSpace(base_[after])) ++after;
+      if (after < json_.size() && base_[after] == ',') {
+        end = after + 1;
+        while (end < json_.size() && isJsonSpace(base_[end])) ++end;
+      }
+    }
+    ws_.scan.countFinding(rule);
+    addEdit(begin, end, "", "", "");
+    return simdjson::SUCCESS;
   }
 
   // Bytes of a scalar token: raw_json_token() may run on over trailing whitespace.
@@ -153,23 +211,17 @@ class RecordRedactor::JsonWalk {
     od::json_type type;
     if (auto error = value.type().get(type)) return error;
     if (sensitive) {
-      // The whole value goes, whatever its type: one mask string in its place.
-      std::string_view raw;
-      if (type == od::json_type::object) {
-        od::object object;
-        if (auto error = value.get_object().get(object)) return error;
-        if (auto error = object.raw_json().get(raw)) return error;
-      } else if (type == od::json_type::array) {
-        od::array array;
-        if (auto error = value.get_array().get(array)) return error;
-        if (auto error = array.raw_json().get(raw)) return error;
-      } else {
-        raw = tokenOf(value.raw_json_token());
-        if (auto error = validateScalar(value, type)) return error;
+      // The whole value goes, whatever its type: one string in its place (a drop inside an
+      // array or an OTLP attribute value becomes a mask: removing it would change the shape).
+      std::string_view raw, decoded;
+      if (auto error = rawValue(value, raw, decoded)) return error;
+      // An empty or already starred string has nothing to hide; null carries nothing either.
+      if ((raw.front() == '"' && decoded.find_first_not_of('*') == std::string_view::npos) ||
+          raw == "null") {
+        return simdjson::SUCCESS;
       }
-      raw = tokenOf(raw);
       const size_t begin = offsetOf(raw.data());
-      replaceWithMask(*sensitive, begin, begin + raw.size(), as_any_value);
+      replaceValue(*sensitive, decoded, begin, begin + raw.size(), as_any_value);
       return simdjson::SUCCESS;
     }
     switch (type) {
@@ -269,7 +321,12 @@ class RecordRedactor::JsonWalk {
         if (auto error = walkValue(value, std::nullopt, any_value_of)) return error;
         continue;
       }
-      if (auto error = walkValue(value, owner_.policy_.sensitiveField(key), key)) return error;
+      const auto sensitive = owner_.policy_.sensitiveField(key);
+      if (sensitive && owner_.policy_.actionFor(*sensitive).kind == core::ActionKind::kDrop) {
+        if (auto error = dropMember(offsetOf(raw_key) - 1, value, *sensitive)) return error;
+        continue;
+      }
+      if (auto error = walkValue(value, sensitive, key)) return error;
     }
     return simdjson::SUCCESS;
   }

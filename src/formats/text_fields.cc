@@ -87,6 +87,13 @@ Range keyBefore(std::string_view text, size_t end, bool& quoted) {
 Range valueAt(std::string_view text, size_t at) {
   if (at >= text.size()) return {at, at};
   const char first = text[at];
+  // `cmd="--secret \"value\" --x"`: a value quoted inside a quoted string.
+  if (first == '\\' && at + 1 < text.size() && (text[at + 1] == '"' || text[at + 1] == '\'')) {
+    const char quote = text[at + 1];
+    size_t end = at + 2;
+    while (end < text.size() && !(text[end] == quote && text[end - 1] == '\\')) ++end;
+    return {at + 2, end < text.size() ? end - 1 : end};
+  }
   if (first == '"' || first == '\'') {
     size_t end = at + 1;
     while (end < text.size() && text[end] != first) end += text[end] == '\\' ? 2 : 1;
@@ -97,9 +104,15 @@ Range valueAt(std::string_view text, size_t at) {
   return {at, end};
 }
 
+// Nothing to hide: empty, or already masked (`********`).
+bool isBlankValue(std::string_view value) {
+  return value.find_first_not_of('*') == std::string_view::npos;
+}
+
 void addIfSensitive(const core::Policy& policy, std::string_view text, Range key, Range value,
                     std::vector<core::Finding>& out) {
   if (key.end <= key.begin || value.end <= value.begin) return;
+  if (isBlankValue(text.substr(value.begin, value.end - value.begin))) return;
   if (const auto rule = policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) {
     out.push_back({*rule, value.begin, value.end});
   }
@@ -138,7 +151,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       // only where a key is likely: at the line start, quoted, an identifier (`api_key`,
       // `apiKey`), or after a delimiter (`{`, `,`, `headers: Authorization: …`).
       if (!quoted && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
-          std::string_view(",;{([|:").find(text[line_start - 1]) == std::string_view::npos) {
+          std::string_view(",;{([|:'\"").find(text[line_start - 1]) == std::string_view::npos) {
         continue;
       }
       Range value;

@@ -68,7 +68,7 @@ TEST(PackLoaderTest, UnknownKeyIsAnErrorWithItsLine) {
 
 TEST(PackLoaderTest, UnknownActionListsTheAllowedOnes) {
   EXPECT_EQ(loadError(std::string(kRuleHead) + "    pattern: 'x'\n    action: mask2\n"),
-            ":7: unknown action 'mask2' in rule 'my-rule'; allowed: mask");
+            ":7: unknown action 'mask2' in rule 'my-rule'; allowed: mask, partial, hash, truncate, drop");
 }
 
 TEST(PackLoaderTest, UnknownValidatorIsAnError) {

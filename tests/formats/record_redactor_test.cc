@@ -52,8 +52,15 @@ TEST_F(RecordRedactorTest, SensitiveFieldNameRedactsAnyValue) {
 }
 
 TEST_F(RecordRedactorTest, NonStringUnderSensitiveNameIsReplacedWhole) {
-  EXPECT_EQ(redact(R"({"pwd":12345,"api_key":{"id":1,"v":[1,2]},"secret":[ "a" ],"token":null})"),
+  EXPECT_EQ(redact(R"({"pwd":12345,"api_key":{"id":1,"v":[1,2]},"secret":[ "a" ],"token":true})"),
             R"({"pwd":"[REDACTED:password-field]","api_key":"[REDACTED:token-field]","secret":"[REDACTED:password-field]","token":"[REDACTED:token-field]"})");
+}
+
+TEST_F(RecordRedactorTest, EmptyNullAndStarredValuesUnderSensitiveNamesStay) {
+  const std::string line = R"({"password":"","token":null,"secret":"********"})";
+  EXPECT_EQ(redact(line), line);
+  EXPECT_EQ(redact("pwd: ********"), "pwd: ********");
+  EXPECT_EQ(redact("login user=x pwd=********"), "login user=x pwd=********");
 }
 
 TEST_F(RecordRedactorTest, NamesThatOnlyTalkAboutSecretsStay) {
@@ -117,11 +124,66 @@ TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
   EXPECT_EQ(redact("GET /cb?code=1&access_token=abc123&state=x"), "GET /cb?code=1&access_token=[REDACTED:token-field]&state=x");
   EXPECT_EQ(redact("run --password s3cret --verbose"), "run --password [REDACTED:password-field] --verbose");
   EXPECT_EQ(redact("cfg client_secret=\"a b c\" ok"), "cfg client_secret=\"[REDACTED:password-field]\" ok");
+  EXPECT_EQ(redact(R"(cmd="run --client_secret \"Gus onu!\" --verbose")"),
+            R"(cmd="run --client_secret \"[REDACTED:password-field]\" --verbose")");
+  EXPECT_EQ(redact("curl -H 'Cookie: sid=abc123; Path=/'"), "curl -H 'Cookie: [REDACTED:authorization-field]; Path=/'");
   EXPECT_EQ(redact("at 10:00:01 token_type=bearer"), "at 10:00:01 token_type=bearer");
   EXPECT_EQ(redact("headers: Authorization: Basic dXNlcjpw"), "headers: Authorization: [REDACTED:authorization-field]");
   EXPECT_EQ(redact("api call x_api_key: k-123 ok"), "api call x_api_key: [REDACTED:token-field] ok");
   EXPECT_EQ(redact("Failed password for root from 183.62.140.253 port 55138 ssh2"),
             "Failed password for root from 183.62.140.253 port 55138 ssh2");
+}
+
+// A policy like the fixture's with one field rule's action changed.
+std::shared_ptr<const core::Policy> withFieldAction(const std::shared_ptr<const core::Policy>& base,
+                                                    const std::string& id, core::Action action) {
+  std::vector<core::Action> actions(base->rules().size());
+  std::vector<core::Action> field_actions;
+  for (const auto& rule : base->fields()->rules())
+    field_actions.push_back(rule.id == id ? action : core::Action{});
+  return std::make_shared<const core::Policy>(
+      std::shared_ptr<const core::PatternSet>(base, &base->patterns()), actions,
+      std::shared_ptr<const core::FieldNames>(base, base->fields()), field_actions);
+}
+
+TEST_F(RecordRedactorTest, DropRemovesTheMemberAndKeepsJsonValid) {
+  core::Action drop;
+  drop.kind = core::ActionKind::kDrop;
+  auto policy = withFieldAction(policy_, "password-field", drop);
+  RecordRedactor records(*policy);
+  Workspace workspace(*policy);
+  const std::vector<std::pair<std::string, std::string>> cases = {
+      {R"({"password":"x"})", R"({})"},
+      {R"({"password":"x","a":1})", R"({"a":1})"},
+      {R"({"a":1, "password": {"n": [1]} })", R"({"a":1 })"},
+      {R"({"a":1,"pwd":"x","b":2})", R"({"a":1,"b":2})"},
+      {R"({"pwd":1,"secret":2,"a":3})", R"({"a":3})"},
+      {R"({"a":0,"pwd":1,"secret":2})", R"({"a":0})"},
+      {R"({"pwd":1,"secret":2})", R"({})"},
+      {R"({"list":[{"pwd":"x"}],"n":{"secret":true,"k":"v"}})", R"({"list":[{}],"n":{"k":"v"}})"},
+  };
+  for (const auto& [in, expected] : cases) {
+    std::string out;
+    records.redact(workspace, in, out);
+    EXPECT_EQ(out, expected) << in;
+    EXPECT_TRUE(validJson(out)) << out;
+  }
+}
+
+TEST_F(RecordRedactorTest, PartialAndTruncateApplyToTheDecodedValue) {
+  core::Action partial;
+  partial.kind = core::ActionKind::kPartial;
+  partial.keep_first = 0;
+  partial.keep_last = 4;
+  auto policy = withFieldAction(policy_, "token-field", partial);
+  RecordRedactor records(*policy);
+  Workspace workspace(*policy);
+  std::string out;
+  records.redact(workspace, R"({"access_token":"abcdefghéijkl","n":5})", out);
+  EXPECT_EQ(out, R"({"access_token":"*********ijkl","n":5})");
+  out.clear();
+  records.redact(workspace, "access_token=abcdefghijkl next", out);
+  EXPECT_EQ(out, "access_token=********ijkl next");
 }
 
 // Property: over generated nested records, valid JSON stays valid, a planted secret never
