@@ -3,7 +3,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 scripts/build.sh >/dev/null
-for example in examples/*.log; do
+for example in examples/*.log examples/*.ndjson; do
   echo "=== $example (input)"
   cat "$example"
   echo "=== $example | build/veil --stats"

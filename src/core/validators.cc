@@ -160,6 +160,7 @@ bool checkIban(std::string_view candidate, double) noexcept { return ibanValid(c
 bool checkUsSsn(std::string_view candidate, double) noexcept { return usSsnValid(candidate); }
 bool checkPhone(std::string_view candidate, double) noexcept { return phoneValid(candidate); }
 bool checkIpv4(std::string_view candidate, double) noexcept { return ipv4Valid(candidate); }
+bool checkEmail(std::string_view candidate, double) noexcept { return emailDomainPlausible(candidate); }
 bool checkEntropy(std::string_view candidate, double min_bits_per_byte) noexcept {
   return entropyAtLeast(candidate, min_bits_per_byte);
 }
@@ -169,7 +170,8 @@ struct PlainValidator {
   Validator::Check check;
 };
 
-constexpr std::array<PlainValidator, 5> kPlainValidators = {{
+constexpr std::array<PlainValidator, 6> kPlainValidators = {{
+    {"email", &checkEmail},
     {"luhn", &checkLuhn},
     {"iban", &checkIban},
     {"us-ssn", &checkUsSsn},
@@ -373,6 +375,29 @@ double shannonEntropy(std::string_view bytes) noexcept {
 
 bool entropyAtLeast(std::string_view bytes, double min_bits_per_byte) noexcept {
   return shannonEntropy(bytes) + kEntropyTolerance >= min_bits_per_byte;
+}
+
+bool emailDomainPlausible(std::string_view address) noexcept {
+  // Suffixes that end unit names, files and hosts in logs but are no top-level domain
+  // (getty@tty1.service, user@1000.service, backup@host.tar): sorted for binary search.
+  static constexpr std::array<std::string_view, 44> kNotTopLevel = {
+      "automount", "bak", "c", "cc", "class", "conf", "cpp", "css", "csv", "db", "device", "dll",
+      "exe", "gif", "gz", "h", "hpp", "html", "ini", "jar", "java", "jpeg", "jpg", "js", "json",
+      "lock", "log", "mount", "path", "pid", "png", "py", "scope", "service", "slice", "sock",
+      "socket", "swap", "tar", "timer", "tmp", "txt", "xml", "yaml"};
+  static_assert(std::is_sorted(kNotTopLevel.begin(), kNotTopLevel.end()));
+  const size_t at = address.rfind('@');
+  const size_t dot = address.rfind('.');
+  if (at == std::string_view::npos || dot == std::string_view::npos || dot < at) return false;
+  char tld[32];
+  const std::string_view suffix = address.substr(dot + 1);
+  if (suffix.size() < 2 || suffix.size() >= sizeof tld) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    const char c = suffix[i];
+    tld[i] = (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+  }
+  return !std::binary_search(kNotTopLevel.begin(), kNotTopLevel.end(),
+                             std::string_view(tld, suffix.size()));
 }
 
 const std::vector<std::string_view>& validatorNames() {

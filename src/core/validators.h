@@ -56,6 +56,9 @@ bool phoneValid(std::string_view phone) noexcept;
 // Dotted quad, each octet 0..255 without leading zeros beyond "0", not 0.0.0.0; (version-like
 // 1.2.3.4 strings still pass: context is the rule's job).
 bool ipv4Valid(std::string_view ip) noexcept;
+// The top-level domain of an e-mail address is not a file or systemd unit suffix
+// (`getty@tty1.service`, `dump@host.tar`).
+bool emailDomainPlausible(std::string_view address) noexcept;
 
 // Bits per byte, 0 for empty input.
 double shannonEntropy(std::string_view bytes) noexcept;

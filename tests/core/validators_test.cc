@@ -662,12 +662,29 @@ TEST(ValidatorsTest, ParseToleratesNullErrorPointer) {
 
 TEST(ValidatorsTest, ValidatorNamesListsEveryAcceptedForm) {
   const std::vector<std::string_view>& names = validatorNames();
-  EXPECT_EQ(names, (std::vector<std::string_view>{"luhn", "iban", "us-ssn", "phone", "ipv4",
+  EXPECT_EQ(names, (std::vector<std::string_view>{"email", "luhn", "iban", "us-ssn", "phone", "ipv4",
                                                   "entropy(N)"}));
   for (const std::string_view name : names) {
     if (name == "entropy(N)") continue;
     EXPECT_TRUE(parseValidator(name, nullptr).has_value()) << name;
   }
+}
+
+}  // namespace
+}  // namespace veil::core
+
+namespace veil::core {
+namespace {
+
+TEST(ValidatorsTest, EmailRejectsUnitAndFileSuffixes) {
+  EXPECT_TRUE(emailDomainPlausible("alice@example.com"));
+  EXPECT_TRUE(emailDomainPlausible("x@duza.ninja"));
+  EXPECT_TRUE(emailDomainPlausible("x@Example.ORG"));
+  EXPECT_FALSE(emailDomainPlausible("getty@tty1.service"));
+  EXPECT_FALSE(emailDomainPlausible("user@1000.Service"));
+  EXPECT_FALSE(emailDomainPlausible("dump@host.tar"));
+  EXPECT_FALSE(emailDomainPlausible("no-at-sign.com"));
+  EXPECT_FALSE(emailDomainPlausible("a@b.c"));
 }
 
 }  // namespace
