@@ -22,18 +22,16 @@ bool isKebabCase(const std::string& id) {
   return true;
 }
 
-core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std::string& pack) {
-  if (!node.IsMap()) reader.fail(node, "each rule must be a mapping");
-  reader.allowOnly(node,
-                   {"id", "description", "category", "tags", "pattern", "keywords", "validator",
-                    "action", "examples"},
-                   "a rule");
-  core::Rule rule;
-  rule.id = reader.scalar(node, "id", "a rule", true);
+// What pattern rules and field rules share: identity, category, tags, action and examples.
+// Fills `rule` and returns how error messages name it ("rule 'x'", "field rule 'x'").
+template <typename AnyRule>
+std::string readCommon(const YamlReader& reader, const YAML::Node& node, const std::string& pack,
+                       const std::string& kind, AnyRule& rule) {
+  rule.id = reader.scalar(node, "id", "a " + kind, true);
   if (!isKebabCase(rule.id))
     reader.fail(node["id"], "rule id '" + rule.id +
                                 "' is not kebab-case (lowercase letters, digits and single dashes)");
-  const std::string what = "rule '" + rule.id + "'";
+  const std::string what = kind + " '" + rule.id + "'";
   rule.pack = pack;
   rule.origin = reader.origin(node);
   rule.description = reader.scalar(node, "description", what, true);
@@ -43,6 +41,24 @@ core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std:
     reader.fail(node["category"], "unknown category '" + rule.category + "' in " + what +
                                       "; allowed: " + joined(categories));
   rule.tags = reader.strings(node, "tags", what);
+  if (const YAML::Node action = node["action"]) rule.action = readAction(reader, action, what);
+  if (const YAML::Node examples = node["examples"]) {
+    if (!examples.IsMap()) reader.fail(examples, "'examples' in " + what + " must be a mapping");
+    reader.allowOnly(examples, {"match", "no_match"}, "'examples' of " + what);
+    rule.match_examples = reader.strings(examples, "match", what + " examples");
+    rule.no_match_examples = reader.strings(examples, "no_match", what + " examples");
+  }
+  return what;
+}
+
+core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std::string& pack) {
+  if (!node.IsMap()) reader.fail(node, "each rule must be a mapping");
+  reader.allowOnly(node,
+                   {"id", "description", "category", "tags", "pattern", "keywords", "validator",
+                    "action", "examples"},
+                   "a rule");
+  core::Rule rule;
+  const std::string what = readCommon(reader, node, pack, "rule", rule);
   rule.pattern = reader.scalar(node, "pattern", what, true);
   if (rule.pattern.empty()) reader.fail(node["pattern"], what + " has an empty pattern");
   rule.keywords = reader.strings(node, "keywords", what);
@@ -50,13 +66,6 @@ core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std:
     std::string error;
     rule.validator = core::parseValidator(spec, &error);
     if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
-  }
-  if (const YAML::Node action = node["action"]) rule.action = readAction(reader, action, what);
-  if (const YAML::Node examples = node["examples"]) {
-    if (!examples.IsMap()) reader.fail(examples, "'examples' in " + what + " must be a mapping");
-    reader.allowOnly(examples, {"match", "no_match"}, "'examples' of " + what);
-    rule.match_examples = reader.strings(examples, "match", what + " examples");
-    rule.no_match_examples = reader.strings(examples, "no_match", what + " examples");
   }
   return rule;
 }
@@ -69,25 +78,11 @@ core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,
   reader.allowOnly(node, {"id", "description", "category", "tags", "match", "names", "action", "examples"},
                    "a field rule");
   core::FieldRule rule;
-  rule.id = reader.scalar(node, "id", "a field rule", true);
-  if (!isKebabCase(rule.id))
-    reader.fail(node["id"], "rule id '" + rule.id +
-                                "' is not kebab-case (lowercase letters, digits and single dashes)");
-  const std::string what = "field rule '" + rule.id + "'";
-  rule.pack = pack;
-  rule.origin = reader.origin(node);
-  rule.description = reader.scalar(node, "description", what, true);
-  rule.category = reader.scalar(node, "category", what, true);
-  const auto& categories = ruleCategories();
-  if (std::find(categories.begin(), categories.end(), rule.category) == categories.end())
-    reader.fail(node["category"], "unknown category '" + rule.category + "' in " + what +
-                                      "; allowed: " + joined(categories));
-  rule.tags = reader.strings(node, "tags", what);
-  const std::string match = reader.scalar(node, "match", what, false);
+  const std::string what = readCommon(reader, node, pack, "field rule", rule);
   static const std::vector<std::pair<std::string, core::FieldMatch>> kMatches = {
       {"exact", core::FieldMatch::kExact}, {"suffix", core::FieldMatch::kSuffix},
       {"glob", core::FieldMatch::kGlob}, {"regex", core::FieldMatch::kRegex}};
-  if (!match.empty()) {
+  if (const std::string match = reader.scalar(node, "match", what, false); !match.empty()) {
     auto it = std::find_if(kMatches.begin(), kMatches.end(), [&](const auto& m) { return m.first == match; });
     if (it == kMatches.end())
       reader.fail(node["match"], "unknown match '" + match + "' in " + what + "; allowed: exact, suffix, glob, regex");
@@ -95,13 +90,6 @@ core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,
   }
   rule.names = reader.strings(node, "names", what);
   if (rule.names.empty()) reader.fail(node, what + " has no 'names'");
-  if (const YAML::Node action = node["action"]) rule.action = readAction(reader, action, what);
-  if (const YAML::Node examples = node["examples"]) {
-    if (!examples.IsMap()) reader.fail(examples, "'examples' in " + what + " must be a mapping");
-    reader.allowOnly(examples, {"match", "no_match"}, "'examples' of " + what);
-    rule.match_examples = reader.strings(examples, "match", what + " examples");
-    rule.no_match_examples = reader.strings(examples, "no_match", what + " examples");
-  }
   return rule;
 }
 
