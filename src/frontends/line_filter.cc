@@ -81,7 +81,8 @@ class BatchPipeline {
                 const LineFilterOptions& options)
       : records_(records), options_(options) {
     const unsigned workers = std::max(1u, options.threads);
-    for (unsigned i = 0; i < workers; ++i) workspaces_.emplace_back(policy);
+    // One workspace per worker, and one more for the reading thread when it helps out.
+    for (unsigned i = 0; i <= workers; ++i) workspaces_.emplace_back(policy);
     if (workers > 1) {
       max_in_flight_ = 2 * workers + 2;
       for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
@@ -111,6 +112,17 @@ class BatchPipeline {
       return ok;
     }
     std::unique_lock lock(mutex_);
+    // With the queue full the reading thread lends a hand instead of sleeping: on a machine
+    // with as many cores as workers it would otherwise leave one core's share idle.
+    while (in_flight_ >= max_in_flight_ && !failed_ && !pending_.empty()) {
+      auto queued = std::move(pending_.front());
+      pending_.pop_front();
+      lock.unlock();
+      redactBatch(records_, workspaces_.back(), *queued);
+      lock.lock();
+      done_.emplace(queued->sequence, std::move(queued));
+      done_ready_.notify_one();
+    }
     space_.wait(lock, [&] { return in_flight_ < max_in_flight_ || failed_; });
     if (failed_) return false;
     ++in_flight_;
