@@ -6,6 +6,8 @@
 #include <iterator>
 #include <map>
 
+#include <spdlog/spdlog.h>
+
 #include "app/database_cache.h"
 #include "app/pack_locator.h"
 #include "app/yaml_reader.h"
@@ -57,6 +59,7 @@ core::HashKey loadHashKey(const PolicyOptions& options) {
 
 std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path>& patterns_dir) {
   const auto dir = patternsDirectory(patterns_dir);
+  spdlog::debug("bundled rule packs from {}", dir.string());
   std::vector<std::filesystem::path> files;
   for (const auto& entry : std::filesystem::directory_iterator(dir)) {
     if (entry.is_regular_file() && entry.path().extension() == ".yaml") files.push_back(entry.path());

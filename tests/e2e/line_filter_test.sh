@@ -169,6 +169,27 @@ if [[ -s "$WORK/in7" ]]; then
     pass "threads 1 and 3: same output, no token left"; else fail "threads 1 and 3: same output, no token left"; fi
 fi
 
+# 20. Memory stays bounded whatever the input: 40 MB of lines, some of them 3 MiB long.
+{ for i in $(seq 8); do cat "$WORK/in6"; head -c 4000000 "$WORK/in19" 2>/dev/null || true; done; } > "$WORK/in20"
+peak_kb=$(python3 - "$VEIL" "$WORK/in20" <<'PY'
+import resource, subprocess, sys
+with open(sys.argv[2], "rb") as src, open("/dev/null", "wb") as sink:
+    subprocess.run([sys.argv[1], "--threads", "2"], stdin=src, stdout=sink, check=True)
+print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
+PY
+)
+[[ -n "$peak_kb" && $peak_kb -lt 65536 ]] && pass "peak RSS under 64 MiB (${peak_kb} KiB)" || fail "peak RSS under 64 MiB (${peak_kb} KiB)"
+
+# 21. After `cmake --install`, the installed binary finds the installed packs without a flag.
+BUILD_DIR=$(dirname "$VEIL")
+if cmake --install "$BUILD_DIR" --prefix "$WORK/prefix" > /dev/null 2>&1; then
+  found=$(env -u VEIL_PATTERNS_DIR "$WORK/prefix/bin/veil" --log-level debug < /dev/null 2>&1 | grep "bundled rule packs from")
+  [[ "$found" == *"$WORK/prefix/share/veil/patterns"* ]] && pass "installed binary uses installed packs" \
+    || fail "installed binary uses installed packs ($found)"
+else
+  fail "cmake --install"
+fi
+
 echo
 if [[ $failures -gt 0 ]]; then echo "$failures e2e check(s) failed"; exit 1; fi
 echo "all e2e checks passed"
