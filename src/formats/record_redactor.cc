@@ -47,6 +47,40 @@ void appendJsonEscaped(std::string_view value, std::string& out) {
   }
 }
 
+int hexValue(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// Writes `text` with %XX escapes decoded to `decoded`, and for each decoded byte (plus one past
+// the end) the offset in `text` it starts at. Returns false (leaving both unspecified) when
+// `text` has no escape: then there is nothing new to see.
+bool percentDecode(std::string_view text, std::string& decoded, std::vector<uint32_t>& from) {
+  size_t percent = text.find('%');
+  bool any = false;
+  while (percent != std::string_view::npos && !any) {
+    any = percent + 2 < text.size() && hexValue(text[percent + 1]) >= 0 && hexValue(text[percent + 2]) >= 0;
+    percent = text.find('%', percent + 1);
+  }
+  if (!any) return false;
+  decoded.clear();
+  from.clear();
+  for (size_t i = 0; i < text.size();) {
+    from.push_back(static_cast<uint32_t>(i));
+    if (text[i] == '%' && i + 2 < text.size() && hexValue(text[i + 1]) >= 0 && hexValue(text[i + 2]) >= 0) {
+      decoded.push_back(static_cast<char>(hexValue(text[i + 1]) * 16 + hexValue(text[i + 2])));
+      i += 3;
+    } else {
+      decoded.push_back(text[i]);
+      ++i;
+    }
+  }
+  from.push_back(static_cast<uint32_t>(text.size()));
+  return true;
+}
+
 }  // namespace
 
 // One pass over one JSON document: collects edits (replaced byte ranges) in document order.
@@ -377,6 +411,25 @@ RecordRedactor::JsonOutcome RecordRedactor::redactJson(Workspace& workspace, int
 void RecordRedactor::collectTextFindings(Workspace& workspace, std::string_view text) const {
   std::vector<core::Finding>& findings = workspace.findings;
   findings.clear();
+  appendTextFindings(workspace, text, findings);
+  // URLs carry secrets percent-encoded (`?owner=alice%40example.com`, `%3A` inside tokens):
+  // scan the decoded text too and map what it finds back onto the original bytes.
+  if (text.size() <= UINT32_MAX && percentDecode(text, workspace.decoded, workspace.decoded_from)) {
+    std::vector<core::Finding>& decoded = workspace.decoded_findings;
+    decoded.clear();
+    appendTextFindings(workspace, workspace.decoded, decoded);
+    const auto& from = workspace.decoded_from;
+    for (const core::Finding& found : decoded) {
+      const size_t begin = from[found.begin];
+      const size_t end = from[found.end];
+      // Only findings that span an escape are new; the rest were found in the raw text.
+      if (end - begin != found.end - found.begin) findings.push_back({found.rule, begin, end});
+    }
+  }
+}
+
+void RecordRedactor::appendTextFindings(Workspace& workspace, std::string_view text,
+                                        std::vector<core::Finding>& findings) const {
   policy_.patterns().findAll(workspace.scan, text, findings);
   if (workspace.scan.sawFieldLiteral() ||
       (policy_.fields() && policy_.fields()->hasPatternRules())) {
@@ -430,9 +483,10 @@ size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
 size_t RecordRedactor::redact(Workspace& workspace, std::string_view record,
                               std::string& out) const {
   if (!looksLikeJson(record)) return redactText(workspace, record, out);
-  // Fast path: with no escapes, every decoded string is a slice of the raw record, so a raw
-  // scan that finds neither a rule nor a field-name literal proves there is nothing to do.
-  if (record.find('\\') == std::string_view::npos) {
+  // Fast path: with no escapes (JSON or percent), every decoded string is a slice of the raw
+  // record, so a raw scan that finds neither a rule nor a field-name literal proves there is
+  // nothing to do.
+  if (record.find_first_of("\\%") == std::string_view::npos) {
     std::vector<core::Finding>& findings = workspace.findings;
     findings.clear();
     policy_.patterns().findAll(workspace.scan, record, findings);

@@ -26,6 +26,11 @@ struct Workspace {
   core::ScanContext scan;
   std::vector<core::Finding> findings;
   std::string context;  // scratch: a value with its field name in front
+  // Scratch for the percent-decoded view of a text: its bytes, where each came from in the
+  // original, and the findings in it.
+  std::string decoded;
+  std::vector<uint32_t> decoded_from;
+  std::vector<core::Finding> decoded_findings;
   struct Level {
     simdjson::ondemand::parser parser;
     std::string padded;  // the document, with simdjson's padding after it
@@ -72,8 +77,11 @@ class RecordRedactor {
   JsonOutcome redactJson(Workspace& workspace, int level, std::string_view json,
                          std::string& out, size_t& replaced) const;
   class JsonWalk;
-  // Fills workspace.findings (unmerged) for `text`.
+  // Fills workspace.findings (unmerged) for `text`, also looking through percent-encoding.
   void collectTextFindings(Workspace& workspace, std::string_view text) const;
+  // Appends pattern and text-field findings for `text` to `findings`.
+  void appendTextFindings(Workspace& workspace, std::string_view text,
+                          std::vector<core::Finding>& findings) const;
 
   const core::Policy& policy_;
   core::Redactor redactor_;

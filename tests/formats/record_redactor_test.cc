@@ -107,6 +107,15 @@ TEST_F(RecordRedactorTest, SecretInAKeyIsReplaced) {
   EXPECT_EQ(out, R"({"[REDACTED:aws-access-key-id]":1})");
 }
 
+TEST_F(RecordRedactorTest, PercentEncodedSecretsAreFoundAndReplacedInPlace) {
+  // %67 is 'g': the token only exists once the URL is decoded.
+  EXPECT_EQ(redact("GET /cb?t=%67hp_0123456789abcdefghijABCDEFGHIJ012345&x=1 HTTP/1.1"),
+            "GET /cb?t=[REDACTED:github-token]&x=1 HTTP/1.1");
+  EXPECT_EQ(redact("q=AKIA%41BCDEFGHIJKLMNOP%20ok"), "q=[REDACTED:aws-access-key-id]%20ok");
+  const std::string clean = "GET /a%20b?c=%2Fd 100%";
+  EXPECT_EQ(redact(clean), clean);
+}
+
 // Regressions from loghub: prose and Java toString output are not key-value pairs.
 TEST_F(RecordRedactorTest, TextFieldsIgnoreProseColonsAndObjectLiterals) {
   for (const char* line : {
