@@ -249,9 +249,9 @@ class RecordRedactor::JsonWalk {
       // array or an OTLP attribute value becomes a mask: removing it would change the shape).
       std::string_view raw, decoded;
       if (auto error = rawValue(value, raw, decoded)) return error;
-      // An empty or already starred string has nothing to hide; null carries nothing either.
-      if ((raw.front() == '"' && decoded.find_first_not_of('*') == std::string_view::npos) ||
-          raw == "null") {
+      // An empty, starred or setting-like string has nothing to hide; nor have null and booleans.
+      if ((raw.front() == '"' && holdsNoSecret(decoded)) || raw == "null" || raw == "true" ||
+          raw == "false") {
         return simdjson::SUCCESS;
       }
       const size_t begin = offsetOf(raw.data());

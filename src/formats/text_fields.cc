@@ -104,15 +104,24 @@ Range valueAt(std::string_view text, size_t at) {
   return {at, end};
 }
 
-// Nothing to hide: empty, or already masked (`********`).
-bool isBlankValue(std::string_view value) {
-  return value.find_first_not_of('*') == std::string_view::npos;
+}  // namespace
+
+bool holdsNoSecret(std::string_view value) {
+  if (value.find_first_not_of('*') == std::string_view::npos) return true;
+  if (value.size() > 9) return false;
+  for (std::string_view word : {"true", "false", "null", "none", "nil", "yes", "no", "on", "off",
+                                "empty", "undefined", "unset", "required", "-"}) {
+    if (equalsIgnoreCase(value, word)) return true;
+  }
+  return false;
 }
+
+namespace {
 
 void addIfSensitive(const core::Policy& policy, std::string_view text, Range key, Range value,
                     std::vector<core::Finding>& out) {
   if (key.end <= key.begin || value.end <= value.begin) return;
-  if (isBlankValue(text.substr(value.begin, value.end - value.begin))) return;
+  if (holdsNoSecret(text.substr(value.begin, value.end - value.begin))) return;
   if (const auto rule = policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) {
     out.push_back({*rule, value.begin, value.end});
   }
@@ -163,9 +172,12 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       } else {
         value = valueAt(text, at);
         const size_t after = value.end;
-        if (text[at] != '"' && text[at] != '\'' && isAuthScheme(text.substr(value.begin, value.end - value.begin)) &&
-            after < text.size() && isBlank(text[after])) {
-          value.end = valueAt(text, after + 1).end;
+        if (text[at] != '"' && text[at] != '\'' && isAuthScheme(text.substr(value.begin, value.end - value.begin))) {
+          // The credential is the token after the scheme; a scheme alone hides nothing.
+          const Range credential =
+              after < text.size() && isBlank(text[after]) ? valueAt(text, after + 1) : Range{after, after};
+          if (credential.end <= credential.begin) continue;
+          value.end = credential.end;
         }
       }
       if (opensObject(text, value.end)) continue;

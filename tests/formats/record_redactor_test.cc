@@ -52,15 +52,17 @@ TEST_F(RecordRedactorTest, SensitiveFieldNameRedactsAnyValue) {
 }
 
 TEST_F(RecordRedactorTest, NonStringUnderSensitiveNameIsReplacedWhole) {
-  EXPECT_EQ(redact(R"({"pwd":12345,"api_key":{"id":1,"v":[1,2]},"secret":[ "a" ],"token":true})"),
+  EXPECT_EQ(redact(R"({"pwd":12345,"api_key":{"id":1,"v":[1,2]},"secret":[ "a" ],"token":7})"),
             R"({"pwd":"[REDACTED:password-field]","api_key":"[REDACTED:token-field]","secret":"[REDACTED:password-field]","token":"[REDACTED:token-field]"})");
 }
 
 TEST_F(RecordRedactorTest, EmptyNullAndStarredValuesUnderSensitiveNamesStay) {
-  const std::string line = R"({"password":"","token":null,"secret":"********"})";
+  const std::string line = R"({"password":"","token":null,"secret":"********","pwd":"none","api_key":false})";
   EXPECT_EQ(redact(line), line);
   EXPECT_EQ(redact("pwd: ********"), "pwd: ********");
   EXPECT_EQ(redact("login user=x pwd=********"), "login user=x pwd=********");
+  EXPECT_EQ(redact("warn: --pwd on the command line is insecure"), "warn: --pwd on the command line is insecure");
+  EXPECT_EQ(redact("hint: Authorization: Bearer <token>"), "hint: Authorization: Bearer <token>");
 }
 
 TEST_F(RecordRedactorTest, NamesThatOnlyTalkAboutSecretsStay) {
