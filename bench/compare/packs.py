@@ -71,17 +71,20 @@ def split_secret(pattern):
     return flags, toks[:start], toks[start + 1:end], toks[end + 1:], []
 
 
-def to_python(rule, mask):
-    """Python re (bytes) / Perl: (pattern, replacement template, notes)."""
+def to_python(rule):
+    """Python re (bytes) and Perl: (pattern, notes); replace with prefix + mask + suffix."""
     flags, pre, sec, post, notes = split_secret(rule["pattern"])
     pat = (f"(?{flags})" if flags else "") + f"(?P<p>{''.join(pre)})(?P<s>{''.join(sec)})(?P<q>{''.join(post)})"
-    return pat, mask, notes
+    return pat, notes
 
 
 def to_rg(rule, i):
-    """ripgrep (Rust regex): one member of the alternation given with -f, groups p<i>/q<i>."""
+    """ripgrep (Rust regex): one member of the alternation given with -f, groups p<i>/q<i>.
+    Rust's regex rejects escapes of characters that are not special, such as \' and \"."""
     flags, pre, sec, post, notes = split_secret(rule["pattern"])
-    body = f"(?P<p{i}>{''.join(pre)})(?:{''.join(sec)})(?P<q{i}>{''.join(post)})"
+    pre, sec, post = ("".join(re.sub(r"\\(.)", lambda m: m.group(1) if m.group(1) in "'\"/<>@%=:,;!`_ " else m.group(0), t)
+                              for t in part) for part in (pre, sec, post))
+    body = f"(?P<p{i}>{pre})(?:{sec})(?P<q{i}>{post})"
     return (f"(?{flags}:{body})" if flags else body), notes
 
 
