@@ -45,9 +45,11 @@ std::optional<std::filesystem::path> DatabaseCache::defaultDirectory() {
 std::string DatabaseCache::load(const std::string& fingerprint) const {
   const auto file = fileFor(fingerprint);
   if (!trusted(directory_, true) || !trusted(file, false)) return {};
-  std::ifstream in(file, std::ios::binary);
+  std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) return {};
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::string bytes(static_cast<size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return {};
   if (bytes.size() <= kMagic.size() + kDigestBytes || !bytes.starts_with(kMagic)) return {};
   const std::string_view digest(bytes.data() + kMagic.size(), kDigestBytes);
   std::string database = bytes.substr(kMagic.size() + kDigestBytes);

@@ -253,7 +253,10 @@ class LineFilter::Run {
         windows_(filter.records_.redactor(), overlap()),
         batch_(pipeline_.take()) {
     // Room for a whole record plus the context kept before it and one read.
-    input_.resize(options_.max_record_bytes + overlap() + kReadChunk);
+    // Not zero-filled: pages are touched only as input arrives, which keeps start-up and the
+    // footprint of small inputs small.
+    input_size_ = options_.max_record_bytes + overlap() + kReadChunk;
+    input_ = std::make_unique_for_overwrite<char[]>(input_size_);
   }
 
   LineFilterResult execute();
@@ -274,7 +277,8 @@ class LineFilter::Run {
   formats::Workspace workspace_;  // for over-long lines, redacted on this thread
   core::WindowRedactor windows_;
   std::unique_ptr<Batch> batch_;
-  std::vector<char> input_;
+  std::unique_ptr<char[]> input_;
+  size_t input_size_ = 0;
   size_t begin_ = 0;  // first unprocessed byte (including long-line context)
   size_t end_ = 0;    // one past the last byte read
   // Inside a line longer than max_record_bytes: the first `context_` bytes at begin_ were
@@ -297,12 +301,12 @@ LineFilterResult LineFilter::Run::execute() {
   bool stop = false;
   while (!pipeline_.failed()) {
     if (!waitForInput(stop) || stop) break;
-    if (begin_ > 0 && input_.size() - end_ < kReadChunk) {
-      std::memmove(input_.data(), input_.data() + begin_, end_ - begin_);
+    if (begin_ > 0 && input_size_ - end_ < kReadChunk) {
+      std::memmove(input_.get(), input_.get() + begin_, end_ - begin_);
       end_ -= begin_;
       begin_ = 0;
     }
-    const ssize_t n = ::read(options_.input_fd, input_.data() + end_, input_.size() - end_);
+    const ssize_t n = ::read(options_.input_fd, input_.get() + end_, input_size_ - end_);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       result_.end = LineFilterEnd::kInputError;
@@ -367,7 +371,7 @@ bool LineFilter::Run::dispatch() {
 
 void LineFilter::Run::processLines(bool at_end) {
   while (!pipeline_.failed()) {
-    const char* data = input_.data();
+    const char* data = input_.get();
     if (in_long_line_) {
       const size_t scan_from = begin_ + context_;
       const void* newline = std::memchr(data + scan_from, '\n', end_ - scan_from);
@@ -413,7 +417,7 @@ void LineFilter::Run::processLines(bool at_end) {
 }
 
 void LineFilter::Run::continueLongLine() {
-  std::string_view window(input_.data() + begin_, end_ - begin_);
+  std::string_view window(input_.get() + begin_, end_ - begin_);
   std::string& out = batch_->output;
   const size_t before = out.size();
   const size_t written = windows_.redactWindow(workspace_.scan, window, context_, false, out);
@@ -427,7 +431,7 @@ void LineFilter::Run::continueLongLine() {
 }
 
 void LineFilter::Run::finishLongLine(size_t line_end, bool terminated) {
-  std::string_view record(input_.data() + begin_, line_end - begin_);
+  std::string_view record(input_.get() + begin_, line_end - begin_);
   const bool crlf = terminated && record.size() > context_ && record.back() == '\r';
   if (crlf) record.remove_suffix(1);
   std::string& out = batch_->output;
