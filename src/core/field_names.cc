@@ -146,18 +146,24 @@ std::optional<uint32_t> FieldNames::match(std::string_view name) const {
 
 std::vector<std::string> FieldNames::literals() const {
   std::vector<std::string> out;
-  for (const auto* entries : {&exact_, &suffix_}) {
-    for (const auto& entry : *entries) {
-      // The last word of the rule's name: present (case-blind) in any name that matches.
-      const FieldRule& rule = rules_[entry.rule];
-      for (const auto& written : rule.names) {
-        char joined[kMaxName];
-        size_t starts[kMaxName];
-        size_t count = 0;
-        const size_t length = splitWords(written, joined, starts, count);
-        if (count == 0) continue;
-        out.emplace_back(joined + starts[count - 1], length - starts[count - 1]);
+  for (const FieldRule& rule : rules_) {
+    if (rule.match != FieldMatch::kExact && rule.match != FieldMatch::kSuffix) continue;
+    for (const auto& written : rule.names) {
+      // The name's words with any separators (or none) between them: present, case-blind,
+      // in every name the rule matches (`session_id`, `sessionId`, `SESSION-ID`), and far rarer
+      // in log text than the last word alone (`id`).
+      char joined[kMaxName];
+      size_t starts[kMaxName];
+      size_t count = 0;
+      const size_t length = splitWords(written, joined, starts, count);
+      if (count == 0) continue;
+      std::string pattern;
+      for (size_t word = 0; word < count; ++word) {
+        const size_t end = word + 1 < count ? starts[word + 1] : length;
+        if (word > 0) pattern += kFieldSeparator;
+        pattern.append(joined + starts[word], end - starts[word]);
       }
+      out.push_back(std::move(pattern));
     }
   }
   std::sort(out.begin(), out.end());

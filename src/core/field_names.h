@@ -39,6 +39,9 @@ struct FieldRule {
   std::vector<std::string> no_match_examples;
 };
 
+// Between the words of a field-name prefilter pattern: any separators, as splitWords() sees them.
+inline constexpr std::string_view kFieldSeparator = "[^a-z0-9]*";
+
 // The lowercase letters and digits of `name`, words concatenated: "X-Api-Key" -> "xapikey".
 std::string joinedFieldName(std::string_view name);
 
@@ -59,9 +62,10 @@ class FieldNames {
 
   const std::vector<FieldRule>& rules() const { return rules_; }
 
-  // Lowercase literals every sensitive name contains (the last word of each exact or suffix
-  // name, e.g. "password", "token"). A text without any of them has no sensitive field unless
-  // glob or regex rules exist; see hasPatternRules().
+  // Prefilter patterns, one per exact or suffix name: its lowercase words joined by
+  // kFieldSeparator ("api[^a-z0-9]*key"). Matched case-blind, every name such a rule matches
+  // contains one, so a text without any has no sensitive field unless glob or regex rules
+  // exist; see hasPatternRules().
   std::vector<std::string> literals() const;
   bool hasPatternRules() const;
 

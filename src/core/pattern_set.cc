@@ -1,5 +1,7 @@
 #include "core/pattern_set.h"
 
+#include "core/field_names.h"
+
 #include <openssl/evp.h>
 #include <re2/re2.h>
 
@@ -39,11 +41,20 @@ std::string hexSha256(std::string_view data) {
   return hex;
 }
 
-// Field literals are plain words; anything else would need escaping.
-bool isPlainWord(const std::string& literal) {
-  return !literal.empty() && std::all_of(literal.begin(), literal.end(), [](char c) {
-    return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
-  });
+// Field prefilters are lowercase words joined by kFieldSeparator; anything else would need
+// escaping.
+bool isFieldPrefilter(std::string_view pattern) {
+  if (pattern.empty()) return false;
+  while (!pattern.empty()) {
+    if (pattern.starts_with(kFieldSeparator)) {
+      pattern.remove_prefix(kFieldSeparator.size());
+      continue;
+    }
+    const char c = pattern.front();
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
+    pattern.remove_prefix(1);
+  }
+  return true;
 }
 
 int onHyperscanMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int,
@@ -124,8 +135,8 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
   set->rules_ = std::move(rules);
   set->field_literals_ = std::move(field_literals);
   for (const auto& literal : set->field_literals_) {
-    if (!isPlainWord(literal)) {
-      *error = {set->rules_.size(), "field-name literal '" + literal + "' is not a plain word"};
+    if (!isFieldPrefilter(literal)) {
+      *error = {set->rules_.size(), "field-name prefilter '" + literal + "' is not words and separators"};
       return nullptr;
     }
   }

@@ -71,10 +71,11 @@ TEST(FieldNamesTest, BadRegexIsAnErrorNamingTheRule) {
   EXPECT_NE(error.find("keys.yaml:3: field rule 'broken'"), std::string::npos) << error;
 }
 
-TEST(FieldNamesTest, LiteralsAreTheLastWordOfEachName) {
+TEST(FieldNamesTest, PrefiltersAreTheWordsOfEachNameWithOptionalSeparators) {
   auto set = names({rule("a", FieldMatch::kSuffix, {"api_key", "password"}),
-                    rule("b", FieldMatch::kExact, {"clientSecret"})});
-  EXPECT_EQ(set->literals(), (std::vector<std::string>{"key", "password", "secret"}));
+                    rule("b", FieldMatch::kExact, {"clientSecret"}),
+                    rule("c", FieldMatch::kGlob, {"x-*"})});
+  EXPECT_EQ(set->literals(), (std::vector<std::string>{"api[^a-z0-9]*key", "client[^a-z0-9]*secret", "password"}));
 }
 
 TEST(FieldNamesTest, VeryLongNamesAreJudgedByTheirEnd) {
