@@ -1,14 +1,19 @@
 // veil: command line entry point. Parses flags, builds the policy and runs a frontend.
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
+#include <cctype>
 #include <chrono>
 #include <thread>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <spdlog/spdlog.h>
 
 #include "app/config.h"
@@ -17,6 +22,7 @@
 #include "app/policy_builder.h"
 #include "app/rule_test.h"
 #include "frontends/line_filter.h"
+#include "frontends/otlp_server.h"
 
 namespace {
 
@@ -86,6 +92,79 @@ void printStats(const veil::frontends::LineFilterResult& result, const veil::cor
     std::fprintf(stderr, "veil:   %10llu  %s\n", static_cast<unsigned long long>(count), id.c_str());
 }
 
+// `veil serve` flags that are not OtlpServerOptions fields as they stand.
+struct ServeFlags {
+  int64_t forward_timeout_ms = 5000;
+  int64_t drain_timeout_ms = 10000;
+  std::string token_file;
+  std::string token_env;
+  bool stats = false;
+};
+
+// The bearer token from a file (trailing whitespace removed) or an environment variable,
+// never from argv, where `ps` would show it. Empty and true when neither is set.
+bool readBearerToken(const ServeFlags& flags, std::string& token) {
+  if (!flags.token_file.empty()) {
+    std::ifstream in(flags.token_file, std::ios::binary);
+    std::ostringstream text;
+    if (in) text << in.rdbuf();
+    if (!in) {
+      std::fprintf(stderr, "veil: cannot read token file '%s'\n", flags.token_file.c_str());
+      return false;
+    }
+    token = text.str();
+  } else if (!flags.token_env.empty()) {
+    const char* value = std::getenv(flags.token_env.c_str());
+    if (!value) {
+      std::fprintf(stderr, "veil: environment variable '%s' (--token-env) is not set\n", flags.token_env.c_str());
+      return false;
+    }
+    token = value;
+  } else {
+    return true;
+  }
+  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
+  if (token.empty()) {
+    std::fprintf(stderr, "veil: the bearer token (%s) is empty\n",
+                 flags.token_file.empty() ? flags.token_env.c_str() : flags.token_file.c_str());
+    return false;
+  }
+  return true;
+}
+
+// Runs the OTLP receiver until SIGTERM/SIGINT, then drains the retry queue and exits 0.
+int runServe(std::shared_ptr<const veil::core::Policy> policy, veil::frontends::OtlpServerOptions options,
+             const ServeFlags& flags) {
+  if (!readBearerToken(flags, options.bearer_token)) return kExitConfigError;
+  options.forward_timeout = std::chrono::milliseconds(flags.forward_timeout_ms);
+  if (!installSignalHandlers()) {
+    std::fprintf(stderr, "veil: cannot set up signal handling: %s\n", std::strerror(errno));
+    return kExitRuntimeError;
+  }
+  std::string error;
+  auto server = veil::frontends::OtlpServer::start(std::move(policy), options, &error);
+  if (!server) {
+    std::fprintf(stderr, "veil: %s\n", error.c_str());
+    return kExitConfigError;
+  }
+  pollfd stop{stop_pipe[0], POLLIN, 0};
+  while (::poll(&stop, 1, -1) < 0 && errno == EINTR) {
+  }
+  spdlog::info("stopping: draining the retry queue for up to {} ms", flags.drain_timeout_ms);
+  server->shutdown(std::chrono::milliseconds(flags.drain_timeout_ms));
+  const auto stats = server->stats();
+  if (flags.stats)
+    std::fprintf(stderr,
+                 "veil: %llu exports, %llu values redacted; %llu forwarded, %llu queued (%llu delivered later, "
+                 "%llu dropped at shutdown), %llu refused with queue full, %llu failed downstream, %llu unauthenticated\n",
+                 static_cast<unsigned long long>(stats.requests), static_cast<unsigned long long>(stats.values_redacted),
+                 static_cast<unsigned long long>(stats.forwarded), static_cast<unsigned long long>(stats.queued),
+                 static_cast<unsigned long long>(stats.delivered_from_queue), static_cast<unsigned long long>(stats.dropped),
+                 static_cast<unsigned long long>(stats.rejected_queue_full), static_cast<unsigned long long>(stats.failed),
+                 static_cast<unsigned long long>(stats.unauthenticated));
+  return kExitOk;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -132,6 +211,27 @@ int main(int argc, char** argv) {
   auto* rules_test = rules->add_subcommand("test", "Check every rule's examples: match examples must be found, no_match examples must not");
   std::vector<std::string> test_files;
   rules_test->add_option("FILE", test_files, "Rule pack files to test (default: every bundled pack)")->check(CLI::ExistingFile);
+
+  auto* serve = app.add_subcommand("serve", "Receive OTLP over gRPC (traces, logs, metrics), redact it and forward it to a collector");
+  serve->fallthrough();  // the policy flags (--packs, --rules, --config, ...) may follow `serve`
+  veil::frontends::OtlpServerOptions serve_options;
+  ServeFlags serve_flags;
+  serve->add_option("--listen", serve_options.listen_address, "Address to receive OTLP/gRPC on, HOST:PORT")->capture_default_str();
+  serve->add_option("--forward", serve_options.forward_address, "Collector to forward redacted OTLP to, HOST:PORT")->required();
+  serve->add_option("--max-message-bytes", serve_options.max_message_bytes, "Largest request accepted; larger ones get RESOURCE_EXHAUSTED")->capture_default_str()->check(CLI::Range(1024, 1 << 30));
+  serve->add_option("--forward-timeout-ms", serve_flags.forward_timeout_ms, "Deadline for each forwarded request")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{600000}));
+  serve->add_flag("--forward-gzip", serve_options.forward_gzip, "Compress forwarded requests with gzip");
+  serve->add_option("--queue-bytes", serve_options.queue_max_bytes, "Memory for requests waiting while the collector is unavailable")->capture_default_str();
+  serve->add_option("--drain-timeout-ms", serve_flags.drain_timeout_ms, "On SIGTERM/SIGINT, how long to keep resending queued requests")->capture_default_str()->check(CLI::Range(int64_t{0}, int64_t{600000}));
+  auto* token_file = serve->add_option("--token-file", serve_flags.token_file, "Require `authorization: Bearer <token>`, the token read from this file")->check(CLI::ExistingFile);
+  serve->add_option("--token-env", serve_flags.token_env, "Require `authorization: Bearer <token>`, the token read from this environment variable")->excludes(token_file);
+  serve->add_option("--tls-cert", serve_options.listen_tls_files.cert_file, "Serve TLS with this certificate (PEM)")->check(CLI::ExistingFile);
+  serve->add_option("--tls-key", serve_options.listen_tls_files.key_file, "Private key of --tls-cert (PEM)")->check(CLI::ExistingFile);
+  serve->add_option("--tls-client-ca", serve_options.listen_tls_files.ca_file, "Require client certificates signed by this CA (mTLS)")->check(CLI::ExistingFile);
+  serve->add_flag("--forward-tls", serve_options.forward_tls, "Forward over TLS (system roots unless --forward-tls-ca)");
+  serve->add_option("--forward-tls-ca", serve_options.forward_tls_files.ca_file, "CA for the collector's certificate (implies --forward-tls)")->check(CLI::ExistingFile);
+  serve->add_option("--forward-tls-cert", serve_options.forward_tls_files.cert_file, "Client certificate for the collector (mTLS; implies --forward-tls)")->check(CLI::ExistingFile);
+  serve->add_option("--forward-tls-key", serve_options.forward_tls_files.key_file, "Private key of --forward-tls-cert")->check(CLI::ExistingFile);
 
   try {
     app.parse(argc, argv);
@@ -211,6 +311,15 @@ int main(int argc, char** argv) {
       for (const auto& rule : fields->rules()) examples += rule.match_examples.size() + rule.no_match_examples.size();
     std::printf("%zu rules, %zu examples, %zu failures\n", loaded.policy->ruleCount(), examples, failures.size());
     return failures.empty() ? kExitOk : kExitRuntimeError;
+  }
+
+  if (serve->parsed()) {
+    serve_options.listen_tls = !serve_options.listen_tls_files.cert_file.empty() || !serve_options.listen_tls_files.key_file.empty();
+    const auto& forward_files = serve_options.forward_tls_files;
+    if (!forward_files.ca_file.empty() || !forward_files.cert_file.empty() || !forward_files.key_file.empty())
+      serve_options.forward_tls = true;
+    serve_flags.stats = stats;
+    return runServe(loaded.policy, serve_options, serve_flags);
   }
 
   if (!installSignalHandlers()) {

@@ -1,0 +1,498 @@
+#include "frontends/otlp_server.h"
+
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <random>
+#include <sstream>
+#include <string_view>
+#include <thread>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+#include "formats/otlp_redactor.h"
+#include "formats/record_redactor.h"
+#include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
+#include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+
+namespace veil::frontends {
+namespace {
+
+namespace trace_v1 = opentelemetry::proto::collector::trace::v1;
+namespace logs_v1 = opentelemetry::proto::collector::logs::v1;
+namespace metrics_v1 = opentelemetry::proto::collector::metrics::v1;
+
+using Clock = std::chrono::steady_clock;
+
+bool readFile(const std::string& path, std::string& out, const char* what, std::string* error) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream text;
+  if (in) text << in.rdbuf();
+  if (!in || in.bad()) {
+    *error = std::string("cannot read ") + what + " '" + path + "'";
+    return false;
+  }
+  out = text.str();
+  return true;
+}
+
+// The OTLP specification's retryable codes. RESOURCE_EXHAUSTED counts only with status
+// details attached (the collector's RetryInfo): gRPC's own "message larger than max" carries
+// none, and resending that would block the queue forever.
+bool isRetryable(const grpc::Status& status) {
+  switch (status.error_code()) {
+    case grpc::StatusCode::CANCELLED:
+    case grpc::StatusCode::DEADLINE_EXCEEDED:
+    case grpc::StatusCode::ABORTED:
+    case grpc::StatusCode::OUT_OF_RANGE:
+    case grpc::StatusCode::UNAVAILABLE:
+    case grpc::StatusCode::DATA_LOSS:
+      return true;
+    case grpc::StatusCode::RESOURCE_EXHAUSTED:
+      return !status.error_details().empty();
+    default:
+      return false;
+  }
+}
+
+std::array<unsigned char, SHA256_DIGEST_LENGTH> sha256(std::string_view text) {
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> digest{};
+  SHA256(reinterpret_cast<const unsigned char*>(text.data()), text.size(), digest.data());
+  return digest;
+}
+
+// Workspaces for the gRPC threads: one per Export running at once, reused afterwards. A pool
+// rather than thread_local because gRPC starts and ends its threads as it likes, and a
+// Workspace must not outlive the Policy it was built from.
+class WorkspacePool {
+ public:
+  explicit WorkspacePool(const core::Policy& policy) : policy_(policy) {}
+
+  class Lease {
+   public:
+    explicit Lease(WorkspacePool& pool) : pool_(pool), workspace_(pool.acquire()) {}
+    ~Lease() { pool_.release(std::move(workspace_)); }
+    Lease(const Lease&) = delete;
+    Lease& operator=(const Lease&) = delete;
+    formats::Workspace& operator*() { return *workspace_; }
+
+   private:
+    WorkspacePool& pool_;
+    std::unique_ptr<formats::Workspace> workspace_;
+  };
+
+ private:
+  std::unique_ptr<formats::Workspace> acquire() {
+    {
+      std::lock_guard lock(mutex_);
+      if (!free_.empty()) {
+        auto workspace = std::move(free_.back());
+        free_.pop_back();
+        return workspace;
+      }
+    }
+    return std::make_unique<formats::Workspace>(policy_);
+  }
+  void release(std::unique_ptr<formats::Workspace> workspace) {
+    std::lock_guard lock(mutex_);
+    free_.push_back(std::move(workspace));
+  }
+
+  const core::Policy& policy_;
+  std::mutex mutex_;
+  std::vector<std::unique_ptr<formats::Workspace>> free_;
+};
+
+using AnyRequest = std::variant<trace_v1::ExportTraceServiceRequest, logs_v1::ExportLogsServiceRequest,
+                                metrics_v1::ExportMetricsServiceRequest>;
+
+}  // namespace
+
+class OtlpServer::Impl {
+ public:
+  Impl(std::shared_ptr<const core::Policy> policy, OtlpServerOptions options)
+      : policy_(std::move(policy)),
+        records_(*policy_),
+        otlp_(records_),
+        workspaces_(*policy_),
+        options_(std::move(options)),
+        trace_service_(*this),
+        logs_service_(*this),
+        metrics_service_(*this) {}
+
+  ~Impl() { shutdown(std::chrono::milliseconds(0)); }
+
+  bool start(std::string* error);
+  bool shutdown(std::chrono::milliseconds drain);
+  int port() const { return port_; }
+  OtlpServerStats stats() const;
+
+  // One Export, whatever the signal: authorize, redact a copy, forward or queue.
+  template <class Request, class Response>
+  grpc::Status handle(grpc::ServerContext& context, const Request& received, Response& response);
+
+ private:
+  template <class Service, class Request, class Response>
+  class ExportService final : public Service {
+   public:
+    explicit ExportService(Impl& impl) : impl_(impl) {}
+    grpc::Status Export(grpc::ServerContext* context, const Request* request, Response* response) override {
+      return impl_.handle(*context, *request, *response);
+    }
+
+   private:
+    Impl& impl_;
+  };
+
+  struct Queued {
+    AnyRequest request;
+    size_t bytes;
+  };
+
+  bool authorized(const grpc::ServerContext& context) const;
+  void prepare(grpc::ClientContext& client) const;
+  grpc::Status call(grpc::ClientContext& client, const trace_v1::ExportTraceServiceRequest& request,
+                    trace_v1::ExportTraceServiceResponse& response) {
+    return trace_stub_->Export(&client, request, &response);
+  }
+  grpc::Status call(grpc::ClientContext& client, const logs_v1::ExportLogsServiceRequest& request,
+                    logs_v1::ExportLogsServiceResponse& response) {
+    return logs_stub_->Export(&client, request, &response);
+  }
+  grpc::Status call(grpc::ClientContext& client, const metrics_v1::ExportMetricsServiceRequest& request,
+                    metrics_v1::ExportMetricsServiceResponse& response) {
+    return metrics_stub_->Export(&client, request, &response);
+  }
+  // Adds `request` to the retry queue, or answers RESOURCE_EXHAUSTED when it does not fit.
+  grpc::Status enqueue(grpc::ServerContext& context, AnyRequest request);
+  void retryLoop();
+
+  std::shared_ptr<const core::Policy> policy_;
+  formats::RecordRedactor records_;
+  formats::OtlpRedactor otlp_;
+  WorkspacePool workspaces_;
+  OtlpServerOptions options_;
+  std::array<unsigned char, SHA256_DIGEST_LENGTH> token_digest_{};
+
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<trace_v1::TraceService::Stub> trace_stub_;
+  std::unique_ptr<logs_v1::LogsService::Stub> logs_stub_;
+  std::unique_ptr<metrics_v1::MetricsService::Stub> metrics_stub_;
+
+  ExportService<trace_v1::TraceService::Service, trace_v1::ExportTraceServiceRequest,
+                trace_v1::ExportTraceServiceResponse>
+      trace_service_;
+  ExportService<logs_v1::LogsService::Service, logs_v1::ExportLogsServiceRequest,
+                logs_v1::ExportLogsServiceResponse>
+      logs_service_;
+  ExportService<metrics_v1::MetricsService::Service, metrics_v1::ExportMetricsServiceRequest,
+                metrics_v1::ExportMetricsServiceResponse>
+      metrics_service_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+
+  // The retry queue. References to queue_.front() stay valid while others push_back.
+  mutable std::mutex mutex_;
+  std::condition_variable queue_changed_;
+  std::deque<Queued> queue_;
+  size_t queue_bytes_ = 0;
+  bool queue_full_logged_ = false;
+  bool stop_ = false;                       // the retry thread ends
+  grpc::ClientContext* resend_ = nullptr;   // the retry thread's call in flight, to cancel
+  std::thread retry_thread_;
+  bool shut_down_ = false;
+  bool started_ = false;
+
+  std::atomic<uint64_t> requests_{0}, values_redacted_{0}, forwarded_{0}, queued_{0},
+      delivered_from_queue_{0}, rejected_queue_full_{0}, failed_{0}, unauthenticated_{0}, dropped_{0};
+};
+
+bool OtlpServer::Impl::start(std::string* error) {
+  if (options_.forward_address.empty()) {
+    *error = "no forward address: the downstream collector (HOST:PORT) is required";
+    return false;
+  }
+  if (options_.max_message_bytes <= 0) {
+    *error = "max message size must be positive";
+    return false;
+  }
+  if (options_.retry_initial_backoff.count() <= 0 || options_.retry_max_backoff < options_.retry_initial_backoff) {
+    *error = "retry backoff: the initial delay must be positive and not above the maximum";
+    return false;
+  }
+  if (!options_.bearer_token.empty()) token_digest_ = sha256("Bearer " + options_.bearer_token);
+
+  // Forward channel. Reconnect attempts follow our backoff, not gRPC's default of up to 2 min,
+  // so a downstream that comes back is used soon.
+  std::shared_ptr<grpc::ChannelCredentials> channel_credentials = grpc::InsecureChannelCredentials();
+  if (options_.forward_tls) {
+    grpc::SslCredentialsOptions ssl;
+    const auto& files = options_.forward_tls_files;
+    if (!files.ca_file.empty() && !readFile(files.ca_file, ssl.pem_root_certs, "forward CA file", error)) return false;
+    if (files.cert_file.empty() != files.key_file.empty()) {
+      *error = "forward TLS: a client certificate needs its key, and a key its certificate";
+      return false;
+    }
+    if (!files.cert_file.empty() &&
+        (!readFile(files.cert_file, ssl.pem_cert_chain, "forward client certificate", error) ||
+         !readFile(files.key_file, ssl.pem_private_key, "forward client key", error)))
+      return false;
+    channel_credentials = grpc::SslCredentials(ssl);
+  }
+  grpc::ChannelArguments arguments;
+  if (options_.forward_gzip) arguments.SetCompressionAlgorithm(GRPC_COMPRESS_GZIP);
+  arguments.SetInt(GRPC_ARG_INITIAL_RECONNECT_BACKOFF_MS, static_cast<int>(options_.retry_initial_backoff.count()));
+  arguments.SetInt(GRPC_ARG_MIN_RECONNECT_BACKOFF_MS, static_cast<int>(options_.retry_initial_backoff.count()));
+  arguments.SetInt(GRPC_ARG_MAX_RECONNECT_BACKOFF_MS, static_cast<int>(options_.retry_max_backoff.count()));
+  channel_ = grpc::CreateCustomChannel(options_.forward_address, channel_credentials, arguments);
+  trace_stub_ = trace_v1::TraceService::NewStub(channel_);
+  logs_stub_ = logs_v1::LogsService::NewStub(channel_);
+  metrics_stub_ = metrics_v1::MetricsService::NewStub(channel_);
+
+  // Listener.
+  std::shared_ptr<grpc::ServerCredentials> server_credentials = grpc::InsecureServerCredentials();
+  if (options_.listen_tls) {
+    const auto& files = options_.listen_tls_files;
+    if (files.cert_file.empty() || files.key_file.empty()) {
+      *error = "listener TLS needs a certificate file and a key file";
+      return false;
+    }
+    grpc::SslServerCredentialsOptions ssl(GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE);
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    if (!readFile(files.cert_file, pair.cert_chain, "listener certificate", error) ||
+        !readFile(files.key_file, pair.private_key, "listener key", error))
+      return false;
+    ssl.pem_key_cert_pairs.push_back(std::move(pair));
+    if (!files.ca_file.empty()) {
+      if (!readFile(files.ca_file, ssl.pem_root_certs, "listener client CA file", error)) return false;
+      ssl.client_certificate_request = GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+    }
+    server_credentials = grpc::SslServerCredentials(ssl);
+  }
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options_.listen_address, server_credentials, &port_);
+  // Applies to what is received: a larger request fails with RESOURCE_EXHAUSTED unread.
+  builder.SetMaxReceiveMessageSize(options_.max_message_bytes);
+  builder.RegisterService(&trace_service_);
+  builder.RegisterService(&logs_service_);
+  builder.RegisterService(&metrics_service_);
+  server_ = builder.BuildAndStart();
+  if (!server_ || port_ == 0) {
+    *error = "cannot listen on '" + options_.listen_address + "'";
+    server_.reset();
+    return false;
+  }
+  retry_thread_ = std::thread([this] { retryLoop(); });
+  started_ = true;
+  spdlog::info("OTLP receiver listening on port {} ({}), forwarding to {} ({})", port_,
+               options_.listen_tls ? "TLS" : "plaintext", options_.forward_address,
+               options_.forward_tls ? "TLS" : "plaintext");
+  return true;
+}
+
+bool OtlpServer::Impl::authorized(const grpc::ServerContext& context) const {
+  if (options_.bearer_token.empty()) return true;
+  const auto& metadata = context.client_metadata();
+  const auto found = metadata.find("authorization");
+  if (found == metadata.end()) return false;
+  // Digests of equal length, compared in constant time: neither content nor length leaks.
+  const auto digest = sha256(std::string_view(found->second.data(), found->second.size()));
+  return CRYPTO_memcmp(digest.data(), token_digest_.data(), digest.size()) == 0;
+}
+
+void OtlpServer::Impl::prepare(grpc::ClientContext& client) const {
+  // gRPC takes system_clock deadlines only.
+  client.set_deadline(std::chrono::system_clock::now() + options_.forward_timeout);
+}
+
+template <class Request, class Response>
+grpc::Status OtlpServer::Impl::handle(grpc::ServerContext& context, const Request& received, Response& response) {
+  if (!authorized(context)) {
+    ++unauthenticated_;
+    return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token");
+  }
+  ++requests_;
+  Request request = received;  // gRPC hands us a const message
+  {
+    WorkspacePool::Lease workspace(workspaces_);
+    values_redacted_ += otlp_.redact(*workspace, request);
+  }
+  {
+    // While requests wait, new ones queue behind them: order is kept and a downstream known
+    // to be failing is not asked again by every sender.
+    std::lock_guard lock(mutex_);
+    if (!queue_.empty()) return enqueue(context, std::move(request));
+  }
+  grpc::ClientContext client;
+  prepare(client);
+  const grpc::Status status = call(client, request, response);
+  if (status.ok()) {
+    ++forwarded_;
+    return status;
+  }
+  if (!isRetryable(status)) {
+    ++failed_;
+    spdlog::warn("downstream refused an export with status {}: passed back to the sender",
+                 static_cast<int>(status.error_code()));
+    return status;
+  }
+  response.Clear();
+  std::lock_guard lock(mutex_);
+  return enqueue(context, std::move(request));
+}
+
+grpc::Status OtlpServer::Impl::enqueue(grpc::ServerContext& context, AnyRequest request) {
+  const size_t bytes = std::visit([](const auto& message) { return message.ByteSizeLong(); }, request);
+  if (queue_bytes_ + bytes > options_.queue_max_bytes) {
+    ++rejected_queue_full_;
+    if (!queue_full_logged_) {
+      spdlog::warn("retry queue full ({} requests, {} bytes): refusing exports until it drains",
+                   queue_.size(), queue_bytes_);
+      queue_full_logged_ = true;
+    }
+    context.AddTrailingMetadata("grpc-retry-pushback-ms", std::to_string(options_.queue_full_pushback.count()));
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "veil retry queue full: downstream unavailable");
+  }
+  if (queue_.empty()) spdlog::warn("downstream unavailable: queueing exports for retry");
+  queue_.push_back(Queued{std::move(request), bytes});
+  queue_bytes_ += bytes;
+  ++queued_;
+  queue_changed_.notify_all();
+  return grpc::Status::OK;
+}
+
+void OtlpServer::Impl::retryLoop() {
+  std::minstd_rand random(std::random_device{}());
+  auto backoff = options_.retry_initial_backoff;
+  std::unique_lock lock(mutex_);
+  while (true) {
+    queue_changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
+    if (stop_) return;
+    Queued& head = queue_.front();
+    grpc::ClientContext client;
+    prepare(client);
+    resend_ = &client;
+    lock.unlock();
+    const grpc::Status status = std::visit(
+        [&](const auto& request) {
+          using Request = std::decay_t<decltype(request)>;
+          if constexpr (std::is_same_v<Request, trace_v1::ExportTraceServiceRequest>) {
+            trace_v1::ExportTraceServiceResponse response;
+            return call(client, request, response);
+          } else if constexpr (std::is_same_v<Request, logs_v1::ExportLogsServiceRequest>) {
+            logs_v1::ExportLogsServiceResponse response;
+            return call(client, request, response);
+          } else {
+            metrics_v1::ExportMetricsServiceResponse response;
+            return call(client, request, response);
+          }
+        },
+        head.request);
+    lock.lock();
+    resend_ = nullptr;
+    // A delivered request is taken off the queue even when shutdown has just given up on it.
+    if (status.ok() || !isRetryable(status)) {
+      // The sender already has its OK; a request the downstream now rejects for good (or
+      // answers with partial success) cannot be reported back, only counted.
+      if (status.ok()) {
+        ++delivered_from_queue_;
+      } else {
+        ++failed_;
+        spdlog::warn("downstream refused a queued export with status {}: dropped",
+                     static_cast<int>(status.error_code()));
+      }
+      queue_bytes_ -= head.bytes;
+      queue_.pop_front();
+      queue_full_logged_ = false;
+      backoff = options_.retry_initial_backoff;
+      if (queue_.empty()) spdlog::info("retry queue drained");
+      queue_changed_.notify_all();
+      continue;
+    }
+    if (stop_) return;
+    // Jitter in the upper half: spreads many veils retrying the same collector.
+    std::uniform_int_distribution<long long> jitter(backoff.count() / 2, backoff.count());
+    const auto wait = std::chrono::milliseconds(jitter(random));
+    backoff = std::min(backoff * 2, options_.retry_max_backoff);
+    queue_changed_.wait_for(lock, wait, [&] { return stop_; });
+  }
+}
+
+bool OtlpServer::Impl::shutdown(std::chrono::milliseconds drain) {
+  if (!started_ || shut_down_) return dropped_ == 0;
+  shut_down_ = true;
+  const auto deadline = Clock::now() + drain;
+  if (auto* health = server_->GetHealthCheckService()) health->SetServingStatus(false);
+  // Stops accepting; Exports still running get until the deadline, then are cancelled (one
+  // already forwarding finishes that call first: shutdown may take up to forward_timeout more).
+  server_->Shutdown(std::chrono::system_clock::now() + drain);
+  {
+    std::unique_lock lock(mutex_);
+    queue_changed_.wait_until(lock, deadline, [&] { return queue_.empty(); });
+    stop_ = true;
+    if (resend_) resend_->TryCancel();
+    queue_changed_.notify_all();
+  }
+  retry_thread_.join();
+  server_->Wait();
+  std::lock_guard lock(mutex_);
+  if (!queue_.empty()) {
+    dropped_ += queue_.size();
+    spdlog::error("shutdown deadline passed: {} queued exports ({} bytes) dropped", queue_.size(), queue_bytes_);
+    queue_.clear();
+    queue_bytes_ = 0;
+  }
+  return dropped_ == 0;
+}
+
+OtlpServerStats OtlpServer::Impl::stats() const {
+  OtlpServerStats stats;
+  stats.requests = requests_;
+  stats.values_redacted = values_redacted_;
+  stats.forwarded = forwarded_;
+  stats.queued = queued_;
+  stats.delivered_from_queue = delivered_from_queue_;
+  stats.rejected_queue_full = rejected_queue_full_;
+  stats.failed = failed_;
+  stats.unauthenticated = unauthenticated_;
+  stats.dropped = dropped_;
+  std::lock_guard lock(mutex_);
+  stats.queue_bytes = queue_bytes_;
+  stats.queue_requests = queue_.size();
+  return stats;
+}
+
+std::unique_ptr<OtlpServer> OtlpServer::start(std::shared_ptr<const core::Policy> policy,
+                                              OtlpServerOptions options, std::string* error) {
+  std::string ignored;
+  if (!error) error = &ignored;
+  if (!policy) {
+    *error = "no policy";
+    return nullptr;
+  }
+  auto impl = std::make_unique<Impl>(std::move(policy), std::move(options));
+  if (!impl->start(error)) return nullptr;
+  return std::unique_ptr<OtlpServer>(new OtlpServer(std::move(impl)));
+}
+
+OtlpServer::OtlpServer(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+OtlpServer::~OtlpServer() = default;
+int OtlpServer::port() const { return impl_->port(); }
+bool OtlpServer::shutdown(std::chrono::milliseconds drain) { return impl_->shutdown(drain); }
+OtlpServerStats OtlpServer::stats() const { return impl_->stats(); }
+
+}  // namespace veil::frontends
