@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "app/policy_builder.h"
+#include "bench_policy.h"
 #include "formats/otlp_redactor.h"
 
 namespace {
@@ -24,18 +25,7 @@ constexpr int kAttributesPerSpan = 10;
 // 20 characters, like the SDK benchmark's values; caught by aws-access-key-id.
 const std::string kSecret = "AKIAQ7XK2M4P6R8T0V3W";
 
-const LoadedPolicy& policyFor(const std::string& packs) {
-  static std::map<std::string, LoadedPolicy> cache;
-  auto it = cache.find(packs);
-  if (it == cache.end()) {
-    PolicyOptions options;
-    if (!packs.empty()) options.packs = {packs};
-    options.patterns_dir = std::filesystem::path(VEIL_SOURCE_DIR) / "patterns";
-    options.use_cache = false;
-    it = cache.emplace(packs, veil::app::buildPolicy(options)).first;
-  }
-  return it->second;
-}
+using veil::bench::policyFor;
 
 std::string letters(std::mt19937& random, size_t size) {
   std::string out;

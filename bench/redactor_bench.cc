@@ -6,6 +6,7 @@
 #include <fstream>
 
 #include "app/policy_builder.h"
+#include "bench_policy.h"
 #include "core/redactor.h"
 
 namespace {
@@ -13,18 +14,7 @@ namespace {
 using veil::app::LoadedPolicy;
 using veil::app::PolicyOptions;
 
-const LoadedPolicy& policyFor(const std::string& packs) {
-  static std::map<std::string, LoadedPolicy> cache;
-  auto it = cache.find(packs);
-  if (it == cache.end()) {
-    PolicyOptions options;
-    if (!packs.empty()) options.packs = {packs};
-    options.patterns_dir = std::filesystem::path(VEIL_SOURCE_DIR) / "patterns";
-    options.use_cache = false;
-    it = cache.emplace(packs, veil::app::buildPolicy(options)).first;
-  }
-  return it->second;
-}
+using veil::bench::policyFor;
 
 // Real log text (loghub) repeated to `size` bytes, newlines replaced so it is one value.
 std::string logText(size_t size) {

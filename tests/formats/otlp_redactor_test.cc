@@ -294,17 +294,6 @@ collector_metrics::ExportMetricsServiceRequest metricsOfEveryType(Side side) {
 // resource, scope, gauge metadata; 5 data points; 4 exemplars.
 constexpr size_t kMetricReplaced = 12 * kReplacedPerList;
 
-// A policy like the fixture's with one field rule's action changed.
-std::shared_ptr<core::Policy> withFieldAction(const std::shared_ptr<const core::Policy>& base,
-                                              const std::string& id, core::Action action) {
-  std::vector<core::Action> actions(base->rules().size());
-  std::vector<core::Action> field_actions;
-  for (const auto& rule : base->fields()->rules())
-    field_actions.push_back(rule.id == id ? action : core::Action{});
-  return std::make_shared<core::Policy>(
-      std::shared_ptr<const core::PatternSet>(base, &base->patterns()), actions,
-      std::shared_ptr<const core::FieldNames>(base, base->fields()), field_actions);
-}
 
 class OtlpRedactorTest : public ::testing::Test {
  protected:
@@ -443,7 +432,7 @@ TEST_F(OtlpRedactorTest, SecretInAnAttributeKeyIsReplaced) {
 TEST_F(OtlpRedactorTest, DropRemovesTheAttributeAndKeepsTheOrderOfTheRest) {
   core::Action drop;
   drop.kind = core::ActionKind::kDrop;
-  auto policy = withFieldAction(policy_, "password-field", drop);
+  auto policy = testing::withFieldAction(policy_, "password-field", drop);
   RecordRedactor records(*policy);
   OtlpRedactor otlp(records);
   Workspace workspace(*policy);
@@ -486,7 +475,7 @@ TEST_F(OtlpRedactorTest, PartialAppliesToScalarTextNestedAndBytesValuesAreMasked
   partial.kind = core::ActionKind::kPartial;
   partial.keep_first = 0;
   partial.keep_last = 4;
-  auto policy = withFieldAction(policy_, "token-field", partial);
+  auto policy = testing::withFieldAction(policy_, "token-field", partial);
   RecordRedactor records(*policy);
   OtlpRedactor otlp(records);
   Workspace workspace(*policy);
@@ -514,7 +503,7 @@ TEST_F(OtlpRedactorTest, PartialAppliesToScalarTextNestedAndBytesValuesAreMasked
 TEST_F(OtlpRedactorTest, HashAppliesToValuesOfEveryTypeAndEqualValuesStayJoinable) {
   core::Action hash;
   hash.kind = core::ActionKind::kHash;
-  auto policy = withFieldAction(policy_, "token-field", hash);
+  auto policy = testing::withFieldAction(policy_, "token-field", hash);
   policy->setHashKey(*core::deriveHashKey("test key material", "k1"));
   RecordRedactor records(*policy);
   OtlpRedactor otlp(records);

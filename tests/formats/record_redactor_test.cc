@@ -145,22 +145,11 @@ TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
             "Failed password for root from 183.62.140.253 port 55138 ssh2");
 }
 
-// A policy like the fixture's with one field rule's action changed.
-std::shared_ptr<const core::Policy> withFieldAction(const std::shared_ptr<const core::Policy>& base,
-                                                    const std::string& id, core::Action action) {
-  std::vector<core::Action> actions(base->rules().size());
-  std::vector<core::Action> field_actions;
-  for (const auto& rule : base->fields()->rules())
-    field_actions.push_back(rule.id == id ? action : core::Action{});
-  return std::make_shared<const core::Policy>(
-      std::shared_ptr<const core::PatternSet>(base, &base->patterns()), actions,
-      std::shared_ptr<const core::FieldNames>(base, base->fields()), field_actions);
-}
 
 TEST_F(RecordRedactorTest, DropRemovesTheMemberAndKeepsJsonValid) {
   core::Action drop;
   drop.kind = core::ActionKind::kDrop;
-  auto policy = withFieldAction(policy_, "password-field", drop);
+  auto policy = testing::withFieldAction(policy_, "password-field", drop);
   RecordRedactor records(*policy);
   Workspace workspace(*policy);
   const std::vector<std::pair<std::string, std::string>> cases = {
@@ -186,7 +175,7 @@ TEST_F(RecordRedactorTest, PartialAndTruncateApplyToTheDecodedValue) {
   partial.kind = core::ActionKind::kPartial;
   partial.keep_first = 0;
   partial.keep_last = 4;
-  auto policy = withFieldAction(policy_, "token-field", partial);
+  auto policy = testing::withFieldAction(policy_, "token-field", partial);
   RecordRedactor records(*policy);
   Workspace workspace(*policy);
   std::string out;

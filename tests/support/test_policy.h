@@ -81,4 +81,17 @@ inline std::vector<FieldRuleSpec> foundationFields() {
 
 inline std::vector<std::string> foundationExceptions() { return {"page_token", "token_type"}; }
 
+// A policy like `base` with one field rule's action changed (the rest mask), sharing its
+// compiled patterns and field names. Mutable so that a test can add a hash key.
+inline std::shared_ptr<core::Policy> withFieldAction(const std::shared_ptr<const core::Policy>& base,
+                                                     const std::string& id, core::Action action) {
+  std::vector<core::Action> actions(base->rules().size());
+  std::vector<core::Action> field_actions;
+  for (const auto& rule : base->fields()->rules())
+    field_actions.push_back(rule.id == id ? action : core::Action{});
+  return std::make_shared<core::Policy>(
+      std::shared_ptr<const core::PatternSet>(base, &base->patterns()), actions,
+      std::shared_ptr<const core::FieldNames>(base, base->fields()), field_actions);
+}
+
 }  // namespace veil::testing
