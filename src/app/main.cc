@@ -12,6 +12,7 @@
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <sstream>
 #include <spdlog/spdlog.h>
@@ -22,6 +23,7 @@
 #include "app/policy_builder.h"
 #include "app/rule_test.h"
 #include "frontends/line_filter.h"
+#include "frontends/metrics_http.h"
 #include "frontends/otlp_server.h"
 
 namespace {
@@ -31,11 +33,18 @@ constexpr int kExitRuntimeError = 1;
 constexpr int kExitConfigError = 2;
 
 int stop_pipe[2] = {-1, -1};
+int reload_pipe[2] = {-1, -1};
 
 void onStopSignal(int) {
   const char byte = 0;
   // Async-signal-safe; a full pipe already holds a pending stop.
   [[maybe_unused]] ssize_t ignored = ::write(stop_pipe[1], &byte, 1);
+}
+
+void onReloadSignal(int) {
+  const char byte = 0;
+  // As above: a full pipe already holds a pending reload.
+  [[maybe_unused]] ssize_t ignored = ::write(reload_pipe[1], &byte, 1);
 }
 
 // SIGTERM/SIGINT: finish the lines read, flush, exit 0. SIGPIPE: a closed stdout is seen as
@@ -48,6 +57,16 @@ bool installSignalHandlers() {
   ::sigaction(SIGTERM, &action, nullptr);
   ::sigaction(SIGINT, &action, nullptr);
   ::signal(SIGPIPE, SIG_IGN);
+  return true;
+}
+
+// SIGHUP (`veil serve` only): rebuild the policy from the same flags and config file.
+bool installReloadHandler() {
+  if (::pipe2(reload_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return false;
+  struct sigaction action {};
+  action.sa_handler = onReloadSignal;
+  sigemptyset(&action.sa_mask);
+  ::sigaction(SIGHUP, &action, nullptr);
   return true;
 }
 
@@ -98,8 +117,29 @@ struct ServeFlags {
   int64_t drain_timeout_ms = 10000;
   std::string token_file;
   std::string token_env;
+  std::string metrics_listen;  // empty: no Prometheus endpoint
   bool stats = false;
 };
+
+// Builds the policy again from the flags and the config file as they are now; throws
+// ConfigError (or another std::exception) when that fails.
+using PolicyRebuild = std::function<std::shared_ptr<const veil::core::Policy>()>;
+
+// SIGHUP: a new policy replaces the old one whole; a bad one leaves the old one serving.
+void reloadPolicy(veil::frontends::OtlpServer& server, const PolicyRebuild& rebuild) {
+  spdlog::info("SIGHUP: reloading the policy");
+  const auto start = std::chrono::steady_clock::now();
+  try {
+    auto policy = rebuild();
+    const size_t rules = policy->ruleCount();
+    server.replacePolicy(std::move(policy));
+    spdlog::info("policy reloaded: {} rules, in use for new exports ({:.1f} ms)", rules,
+                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
+  } catch (const std::exception& e) {
+    // Configuration errors name files, lines and rule ids, never telemetry content.
+    spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
+  }
+}
 
 // The bearer token from a file (trailing whitespace removed) or an environment variable,
 // never from argv, where `ps` would show it. Empty and true when neither is set.
@@ -132,12 +172,13 @@ bool readBearerToken(const ServeFlags& flags, std::string& token) {
   return true;
 }
 
-// Runs the OTLP receiver until SIGTERM/SIGINT, then drains the retry queue and exits 0.
+// Runs the OTLP receiver until SIGTERM/SIGINT, then drains the retry queue and exits 0; SIGHUP
+// reloads the policy.
 int runServe(std::shared_ptr<const veil::core::Policy> policy, veil::frontends::OtlpServerOptions options,
-             const ServeFlags& flags) {
+             const ServeFlags& flags, const PolicyRebuild& rebuild) {
   if (!readBearerToken(flags, options.bearer_token)) return kExitConfigError;
   options.forward_timeout = std::chrono::milliseconds(flags.forward_timeout_ms);
-  if (!installSignalHandlers()) {
+  if (!installSignalHandlers() || !installReloadHandler()) {
     std::fprintf(stderr, "veil: cannot set up signal handling: %s\n", std::strerror(errno));
     return kExitRuntimeError;
   }
@@ -147,11 +188,36 @@ int runServe(std::shared_ptr<const veil::core::Policy> policy, veil::frontends::
     std::fprintf(stderr, "veil: %s\n", error.c_str());
     return kExitConfigError;
   }
-  pollfd stop{stop_pipe[0], POLLIN, 0};
-  while (::poll(&stop, 1, -1) < 0 && errno == EINTR) {
+  // Declared after `server`: stopped (by its destructor too) before the server it reads goes.
+  std::unique_ptr<veil::frontends::MetricsHttpServer> metrics;
+  if (!flags.metrics_listen.empty()) {
+    auto* otlp = server.get();
+    metrics = veil::frontends::MetricsHttpServer::start(
+        flags.metrics_listen, [otlp] { return veil::frontends::prometheusText(otlp->stats()); }, &error);
+    if (!metrics) {
+      std::fprintf(stderr, "veil: %s\n", error.c_str());
+      server->shutdown(std::chrono::milliseconds(0));
+      return kExitConfigError;
+    }
+  }
+  while (true) {
+    pollfd signals[2] = {{stop_pipe[0], POLLIN, 0}, {reload_pipe[0], POLLIN, 0}};
+    if (::poll(signals, 2, -1) < 0) {
+      if (errno == EINTR) continue;
+      break;
+    }
+    if (signals[0].revents) break;
+    if (signals[1].revents) {
+      // One reload for any number of SIGHUPs that arrived before it starts.
+      char bytes[64];
+      while (::read(reload_pipe[0], bytes, sizeof bytes) > 0) {
+      }
+      reloadPolicy(*server, rebuild);
+    }
   }
   spdlog::info("stopping: draining the retry queue for up to {} ms", flags.drain_timeout_ms);
   server->shutdown(std::chrono::milliseconds(flags.drain_timeout_ms));
+  if (metrics) metrics->stop();
   const auto stats = server->stats();
   if (flags.stats)
     std::fprintf(stderr,
@@ -223,6 +289,7 @@ int main(int argc, char** argv) {
   serve->add_flag("--forward-gzip", serve_options.forward_gzip, "Compress forwarded requests with gzip");
   serve->add_option("--queue-bytes", serve_options.queue_max_bytes, "Memory for requests waiting while the collector is unavailable")->capture_default_str();
   serve->add_option("--drain-timeout-ms", serve_flags.drain_timeout_ms, "On SIGTERM/SIGINT, how long to keep resending queued requests")->capture_default_str()->check(CLI::Range(int64_t{0}, int64_t{600000}));
+  serve->add_option("--metrics-listen", serve_flags.metrics_listen, "Serve Prometheus metrics (GET /metrics) over HTTP on this address, HOST:PORT (default: off)");
   auto* token_file = serve->add_option("--token-file", serve_flags.token_file, "Require `authorization: Bearer <token>`, the token read from this file")->check(CLI::ExistingFile);
   serve->add_option("--token-env", serve_flags.token_env, "Require `authorization: Bearer <token>`, the token read from this environment variable")->excludes(token_file);
   serve->add_option("--tls-cert", serve_options.listen_tls_files.cert_file, "Serve TLS with this certificate (PEM)")->check(CLI::ExistingFile);
@@ -245,25 +312,30 @@ int main(int argc, char** argv) {
     return kExitConfigError;
   }
 
-  veil::app::Config config;
-  config.policy = policy_options;
   if (config_check->parsed()) config_file = check_file;
-  if (!config_file.empty()) {
-    try {
-      veil::app::loadConfig(config_file, config);
-    } catch (const veil::app::ConfigError& e) {
-      std::fprintf(stderr, "veil: %s\n", e.what());
-      return kExitConfigError;
-    }
+  // The config file with the flags on top; run again by `veil serve` on SIGHUP, so a changed
+  // file (or pack) is read anew while the flags stay as given. Throws ConfigError.
+  const veil::app::PolicyOptions policy_defaults = policy_options;
+  auto resolveConfig = [&](veil::app::Config& config) {
+    config.policy = policy_defaults;
+    if (!config_file.empty()) veil::app::loadConfig(config_file, config);
+    auto& options = config.policy;
+    // Flags given on the command line win over the config file.
+    if (app.count("--packs")) options.packs = splitList(packs);
+    for (const auto& file : rule_files) options.rule_files.emplace_back(file);
+    if (!patterns_dir.empty()) options.patterns_dir = patterns_dir;
+    if (!cache_dir.empty()) options.cache_dir = cache_dir;
+    if (no_cache) options.use_cache = false;
+    if (app.count("--mask-template")) options.mask_template = mask_template;
+  };
+  veil::app::Config config;
+  try {
+    resolveConfig(config);
+  } catch (const veil::app::ConfigError& e) {
+    std::fprintf(stderr, "veil: %s\n", e.what());
+    return kExitConfigError;
   }
   policy_options = config.policy;
-  // Flags given on the command line win over the config file.
-  if (app.count("--packs")) policy_options.packs = splitList(packs);
-  for (const auto& file : rule_files) policy_options.rule_files.emplace_back(file);
-  if (!patterns_dir.empty()) policy_options.patterns_dir = patterns_dir;
-  if (!cache_dir.empty()) policy_options.cache_dir = cache_dir;
-  if (no_cache) policy_options.use_cache = false;
-  if (app.count("--mask-template")) policy_options.mask_template = mask_template;
   if (config.threads && !app.count("--threads")) filter_options.threads = *config.threads;
   if (config.max_line_bytes && !app.count("--max-line-bytes")) filter_options.max_record_bytes = *config.max_line_bytes;
 
@@ -319,7 +391,12 @@ int main(int argc, char** argv) {
     if (!forward_files.ca_file.empty() || !forward_files.cert_file.empty() || !forward_files.key_file.empty())
       serve_options.forward_tls = true;
     serve_flags.stats = stats;
-    return runServe(loaded.policy, serve_options, serve_flags);
+    const PolicyRebuild rebuild = [&] {
+      veil::app::Config reloaded;
+      resolveConfig(reloaded);
+      return veil::app::buildPolicy(reloaded.policy).policy;
+    };
+    return runServe(loaded.policy, serve_options, serve_flags, rebuild);
   }
 
   if (!installSignalHandlers()) {

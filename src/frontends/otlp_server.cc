@@ -12,6 +12,7 @@
 #include <condition_variable>
 #include <deque>
 #include <fstream>
+#include <map>
 #include <mutex>
 #include <random>
 #include <sstream>
@@ -81,40 +82,97 @@ class WorkspacePool {
  public:
   explicit WorkspacePool(const core::Policy& policy) : policy_(policy) {}
 
+  // A Workspace and the part of its per-rule finding counts already added to the server's.
+  struct Slot {
+    explicit Slot(const core::Policy& policy) : workspace(policy) {}
+    formats::Workspace workspace;
+    std::vector<uint64_t> reported;
+  };
+
   class Lease {
    public:
-    explicit Lease(WorkspacePool& pool) : pool_(pool), workspace_(pool.acquire()) {}
-    ~Lease() { pool_.release(std::move(workspace_)); }
+    explicit Lease(WorkspacePool& pool) : pool_(pool), slot_(pool.acquire()) {}
+    ~Lease() { pool_.release(std::move(slot_)); }
     Lease(const Lease&) = delete;
     Lease& operator=(const Lease&) = delete;
-    formats::Workspace& operator*() { return *workspace_; }
+    Slot& operator*() { return *slot_; }
 
    private:
     WorkspacePool& pool_;
-    std::unique_ptr<formats::Workspace> workspace_;
+    std::unique_ptr<Slot> slot_;
   };
 
  private:
-  std::unique_ptr<formats::Workspace> acquire() {
+  std::unique_ptr<Slot> acquire() {
     {
       std::lock_guard lock(mutex_);
       if (!free_.empty()) {
-        auto workspace = std::move(free_.back());
+        auto slot = std::move(free_.back());
         free_.pop_back();
-        return workspace;
+        return slot;
       }
     }
-    return std::make_unique<formats::Workspace>(policy_);
+    return std::make_unique<Slot>(policy_);
   }
-  void release(std::unique_ptr<formats::Workspace> workspace) {
+  void release(std::unique_ptr<Slot> slot) {
     std::lock_guard lock(mutex_);
-    free_.push_back(std::move(workspace));
+    free_.push_back(std::move(slot));
   }
 
   const core::Policy& policy_;
   std::mutex mutex_;
-  std::vector<std::unique_ptr<formats::Workspace>> free_;
+  std::vector<std::unique_ptr<Slot>> free_;
 };
+
+// One policy with everything built from it. Immutable but for the pool; an Export holds the
+// Engine it started with until it ends, so a replaced policy and its Workspaces live exactly
+// as long as the last Export using them. Members are destroyed in reverse: Workspaces before
+// the Policy they point into.
+struct Engine {
+  explicit Engine(std::shared_ptr<const core::Policy> p)
+      : policy(std::move(p)), records(*policy), otlp(records), workspaces(*policy) {}
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  std::shared_ptr<const core::Policy> policy;
+  formats::RecordRedactor records;
+  formats::OtlpRedactor otlp;
+  mutable WorkspacePool workspaces;  // the one part that changes: thread-safe
+};
+
+OtlpSignal signalOf(const trace_v1::ExportTraceServiceRequest&) { return OtlpSignal::kTraces; }
+OtlpSignal signalOf(const logs_v1::ExportLogsServiceRequest&) { return OtlpSignal::kLogs; }
+OtlpSignal signalOf(const metrics_v1::ExportMetricsServiceRequest&) { return OtlpSignal::kMetrics; }
+
+uint64_t recordCount(const trace_v1::ExportTraceServiceRequest& request) {
+  uint64_t count = 0;
+  for (const auto& resource : request.resource_spans())
+    for (const auto& scope : resource.scope_spans()) count += static_cast<uint64_t>(scope.spans_size());
+  return count;
+}
+
+uint64_t recordCount(const logs_v1::ExportLogsServiceRequest& request) {
+  uint64_t count = 0;
+  for (const auto& resource : request.resource_logs())
+    for (const auto& scope : resource.scope_logs()) count += static_cast<uint64_t>(scope.log_records_size());
+  return count;
+}
+
+uint64_t recordCount(const metrics_v1::ExportMetricsServiceRequest& request) {
+  uint64_t count = 0;
+  for (const auto& resource : request.resource_metrics())
+    for (const auto& scope : resource.scope_metrics())
+      for (const auto& metric : scope.metrics()) {
+        int points = 0;
+        if (metric.has_gauge()) points = metric.gauge().data_points_size();
+        else if (metric.has_sum()) points = metric.sum().data_points_size();
+        else if (metric.has_histogram()) points = metric.histogram().data_points_size();
+        else if (metric.has_exponential_histogram()) points = metric.exponential_histogram().data_points_size();
+        else if (metric.has_summary()) points = metric.summary().data_points_size();
+        count += static_cast<uint64_t>(points);
+      }
+  return count;
+}
 
 using AnyRequest = std::variant<trace_v1::ExportTraceServiceRequest, logs_v1::ExportLogsServiceRequest,
                                 metrics_v1::ExportMetricsServiceRequest>;
@@ -124,10 +182,7 @@ using AnyRequest = std::variant<trace_v1::ExportTraceServiceRequest, logs_v1::Ex
 class OtlpServer::Impl {
  public:
   Impl(std::shared_ptr<const core::Policy> policy, OtlpServerOptions options)
-      : policy_(std::move(policy)),
-        records_(*policy_),
-        otlp_(records_),
-        workspaces_(*policy_),
+      : engine_(std::make_shared<const Engine>(std::move(policy))),
         options_(std::move(options)),
         trace_service_(*this),
         logs_service_(*this),
@@ -139,6 +194,7 @@ class OtlpServer::Impl {
   bool shutdown(std::chrono::milliseconds drain);
   int port() const { return port_; }
   OtlpServerStats stats() const;
+  void replacePolicy(std::shared_ptr<const core::Policy> policy);
 
   // One Export, whatever the signal: authorize, redact a copy, forward or queue.
   template <class Request, class Response>
@@ -179,11 +235,16 @@ class OtlpServer::Impl {
   // Adds `request` to the retry queue, or answers RESOURCE_EXHAUSTED when it does not fit.
   grpc::Status enqueue(grpc::ServerContext& context, AnyRequest request);
   void retryLoop();
+  std::shared_ptr<const Engine> engine() const {
+    std::lock_guard lock(engine_mutex_);
+    return engine_;
+  }
+  // Adds what `slot`'s Workspace counted since it was last reported to findings_by_rule_.
+  void reportFindings(const core::Policy& policy, WorkspacePool::Slot& slot);
+  void recordAddedLatency(Clock::duration latency);
 
-  std::shared_ptr<const core::Policy> policy_;
-  formats::RecordRedactor records_;
-  formats::OtlpRedactor otlp_;
-  WorkspacePool workspaces_;
+  mutable std::mutex engine_mutex_;
+  std::shared_ptr<const Engine> engine_;
   OtlpServerOptions options_;
   std::array<unsigned char, SHA256_DIGEST_LENGTH> token_digest_{};
 
@@ -217,7 +278,15 @@ class OtlpServer::Impl {
   bool started_ = false;
 
   std::atomic<uint64_t> requests_{0}, values_redacted_{0}, forwarded_{0}, queued_{0},
-      delivered_from_queue_{0}, rejected_queue_full_{0}, failed_{0}, unauthenticated_{0}, dropped_{0};
+      delivered_from_queue_{0}, rejected_queue_full_{0}, failed_{0}, unauthenticated_{0}, dropped_{0},
+      bytes_received_{0}, forward_errors_{0}, retries_{0}, policy_reloads_{0};
+  std::array<std::atomic<uint64_t>, 3> requests_by_signal_{};
+  std::array<std::atomic<uint64_t>, 3> records_by_signal_{};
+  std::array<std::atomic<uint64_t>, kAddedLatencyBounds.size() + 1> latency_buckets_{};
+  std::atomic<uint64_t> latency_nanoseconds_sum_{0};
+  // By rule id, not number: counts stay meaningful across policy reloads.
+  mutable std::mutex findings_mutex_;
+  std::map<std::string, uint64_t, std::less<>> findings_by_rule_;
 };
 
 bool OtlpServer::Impl::start(std::string* error) {
@@ -325,18 +394,30 @@ grpc::Status OtlpServer::Impl::handle(grpc::ServerContext& context, const Reques
     ++unauthenticated_;
     return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "missing or wrong bearer token");
   }
+  const auto began = Clock::now();
   ++requests_;
+  const auto signal = static_cast<size_t>(signalOf(received));
+  ++requests_by_signal_[signal];
+  records_by_signal_[signal] += recordCount(received);
+  bytes_received_ += received.ByteSizeLong();
   Request request = received;  // gRPC hands us a const message
   {
-    WorkspacePool::Lease workspace(workspaces_);
-    values_redacted_ += otlp_.redact(*workspace, request);
+    // The Engine current now serves this whole Export, even if a reload replaces it meanwhile.
+    const auto current = engine();
+    WorkspacePool::Lease slot(current->workspaces);
+    values_redacted_ += current->otlp.redact((*slot).workspace, request);
+    reportFindings(*current->policy, *slot);
   }
   {
     // While requests wait, new ones queue behind them: order is kept and a downstream known
     // to be failing is not asked again by every sender.
     std::lock_guard lock(mutex_);
-    if (!queue_.empty()) return enqueue(context, std::move(request));
+    if (!queue_.empty()) {
+      recordAddedLatency(Clock::now() - began);
+      return enqueue(context, std::move(request));
+    }
   }
+  recordAddedLatency(Clock::now() - began);
   grpc::ClientContext client;
   prepare(client);
   const grpc::Status status = call(client, request, response);
@@ -344,6 +425,7 @@ grpc::Status OtlpServer::Impl::handle(grpc::ServerContext& context, const Reques
     ++forwarded_;
     return status;
   }
+  ++forward_errors_;
   if (!isRetryable(status)) {
     ++failed_;
     spdlog::warn("downstream refused an export with status {}: passed back to the sender",
@@ -387,6 +469,7 @@ void OtlpServer::Impl::retryLoop() {
     prepare(client);
     resend_ = &client;
     lock.unlock();
+    ++retries_;
     const grpc::Status status = std::visit(
         [&](const auto& request) {
           using Request = std::decay_t<decltype(request)>;
@@ -404,6 +487,7 @@ void OtlpServer::Impl::retryLoop() {
         head.request);
     lock.lock();
     resend_ = nullptr;
+    if (!status.ok()) ++forward_errors_;
     // A delivered request is taken off the queue even when shutdown has just given up on it.
     if (status.ok() || !isRetryable(status)) {
       // The sender already has its OK; a request the downstream now rejects for good (or
@@ -470,10 +554,61 @@ OtlpServerStats OtlpServer::Impl::stats() const {
   stats.failed = failed_;
   stats.unauthenticated = unauthenticated_;
   stats.dropped = dropped_;
+  stats.bytes_received = bytes_received_;
+  stats.forward_errors = forward_errors_;
+  stats.retries = retries_;
+  stats.policy_reloads = policy_reloads_;
+  for (size_t i = 0; i < stats.requests_by_signal.size(); ++i) {
+    stats.requests_by_signal[i] = requests_by_signal_[i];
+    stats.records_by_signal[i] = records_by_signal_[i];
+  }
+  for (size_t i = 0; i < stats.added_latency_buckets.size(); ++i) stats.added_latency_buckets[i] = latency_buckets_[i];
+  stats.added_latency_seconds_sum = static_cast<double>(latency_nanoseconds_sum_.load()) / 1e9;
+  {
+    std::lock_guard lock(findings_mutex_);
+    stats.findings_by_rule.assign(findings_by_rule_.begin(), findings_by_rule_.end());
+  }
   std::lock_guard lock(mutex_);
   stats.queue_bytes = queue_bytes_;
   stats.queue_requests = queue_.size();
   return stats;
+}
+
+void OtlpServer::Impl::reportFindings(const core::Policy& policy, WorkspacePool::Slot& slot) {
+  const auto& counts = slot.workspace.scan.findingsPerRule();
+  if (slot.reported.size() < counts.size()) slot.reported.resize(counts.size(), 0);
+  std::unique_lock<std::mutex> lock(findings_mutex_, std::defer_lock);
+  for (size_t rule = 0; rule < counts.size(); ++rule) {
+    const uint64_t added = counts[rule] - slot.reported[rule];
+    if (added == 0) continue;
+    slot.reported[rule] = counts[rule];
+    if (rule >= policy.ruleCount()) continue;  // the Workspace was built from this policy: never
+    if (!lock.owns_lock()) lock.lock();
+    const auto& id = policy.ruleId(static_cast<uint32_t>(rule));
+    const auto found = findings_by_rule_.find(id);
+    if (found != findings_by_rule_.end()) found->second += added;
+    else findings_by_rule_.emplace(id, added);
+  }
+}
+
+void OtlpServer::Impl::recordAddedLatency(Clock::duration latency) {
+  const double seconds = std::chrono::duration<double>(latency).count();
+  const auto bucket = static_cast<size_t>(
+      std::lower_bound(kAddedLatencyBounds.begin(), kAddedLatencyBounds.end(), seconds) - kAddedLatencyBounds.begin());
+  ++latency_buckets_[bucket];
+  latency_nanoseconds_sum_ += static_cast<uint64_t>(std::chrono::duration_cast<std::chrono::nanoseconds>(latency).count());
+}
+
+void OtlpServer::Impl::replacePolicy(std::shared_ptr<const core::Policy> policy) {
+  // Built before taking the lock: Exports starting meanwhile still get the old Engine at once.
+  auto replacement = std::make_shared<const Engine>(std::move(policy));
+  std::shared_ptr<const Engine> previous;
+  {
+    std::lock_guard lock(engine_mutex_);
+    previous = std::exchange(engine_, std::move(replacement));
+  }
+  ++policy_reloads_;
+  // `previous` is released here, outside the lock; Exports still using it keep it alive.
 }
 
 std::unique_ptr<OtlpServer> OtlpServer::start(std::shared_ptr<const core::Policy> policy,
@@ -494,5 +629,10 @@ OtlpServer::~OtlpServer() = default;
 int OtlpServer::port() const { return impl_->port(); }
 bool OtlpServer::shutdown(std::chrono::milliseconds drain) { return impl_->shutdown(drain); }
 OtlpServerStats OtlpServer::stats() const { return impl_->stats(); }
+bool OtlpServer::replacePolicy(std::shared_ptr<const core::Policy> policy) {
+  if (!policy) return false;
+  impl_->replacePolicy(std::move(policy));
+  return true;
+}
 
 }  // namespace veil::frontends

@@ -1,10 +1,13 @@
 #pragma once
 
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/policy.h"
 
@@ -44,6 +47,13 @@ struct OtlpServerOptions {
   OtlpTlsFiles forward_tls_files;
 };
 
+enum class OtlpSignal { kTraces = 0, kLogs = 1, kMetrics = 2 };
+inline constexpr std::array<const char*, 3> kOtlpSignalNames = {"traces", "logs", "metrics"};
+
+// Upper bounds, in seconds, of the added-latency histogram buckets (a last bucket: +Inf).
+inline constexpr std::array<double, 11> kAddedLatencyBounds = {
+    0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0};
+
 struct OtlpServerStats {
   uint64_t requests = 0;           // Exports received and authorized
   uint64_t values_redacted = 0;    // values replaced across all requests
@@ -56,6 +66,23 @@ struct OtlpServerStats {
   uint64_t dropped = 0;            // still queued when the shutdown deadline passed
   size_t queue_bytes = 0;          // now
   size_t queue_requests = 0;       // now
+
+  // By signal, indexed by OtlpSignal: authorized Exports, and the records in them (spans, log
+  // records, data points of every metric type).
+  std::array<uint64_t, 3> requests_by_signal{};
+  std::array<uint64_t, 3> records_by_signal{};
+  uint64_t bytes_received = 0;     // serialized (uncompressed) size of authorized Exports
+  uint64_t forward_errors = 0;     // downstream calls, first or resent, that did not answer OK
+  uint64_t retries = 0;            // resends from the retry queue
+  uint64_t policy_reloads = 0;     // replacePolicy calls that took effect
+  // Findings per rule id since start (across policy reloads), sorted by id; rules with none
+  // are left out.
+  std::vector<std::pair<std::string, uint64_t>> findings_by_rule;
+  // The time veil adds to an Export before it is forwarded or queued (authorization, copy and
+  // redaction; not the downstream call): counts per bucket of kAddedLatencyBounds, the last
+  // one for anything slower, plus their sum.
+  std::array<uint64_t, kAddedLatencyBounds.size() + 1> added_latency_buckets{};
+  double added_latency_seconds_sum = 0;
 };
 
 // The OTLP/gRPC receiver and forwarder: implements the collector's TraceService, LogsService
@@ -74,7 +101,8 @@ struct OtlpServerStats {
 //
 // Nothing the server logs contains request content: counts, sizes and status codes only.
 //
-// Thread safety: start, shutdown and the destructor from one thread; stats() from any.
+// Thread safety: start, shutdown and the destructor from one thread; stats() and
+// replacePolicy() from any.
 class OtlpServer {
  public:
   // Binds the listener and starts serving. Returns null and sets `error` (the address, file or
@@ -95,6 +123,12 @@ class OtlpServer {
   bool shutdown(std::chrono::milliseconds drain);
 
   OtlpServerStats stats() const;
+
+  // Swaps in a new policy whole: Exports that begin after the call are redacted with it, those
+  // already running finish with the policy they started with (kept alive until they end, with
+  // the per-thread Workspaces built from it). Returns false, changing nothing, for a null
+  // policy.
+  bool replacePolicy(std::shared_ptr<const core::Policy> policy);
 
   class Impl;
 

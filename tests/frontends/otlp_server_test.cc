@@ -1,5 +1,8 @@
 #include "frontends/otlp_server.h"
 
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <google/protobuf/util/message_differencer.h>
 #include <grpcpp/generic/generic_stub.h>
 #include <grpcpp/grpcpp.h>
@@ -16,11 +19,13 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <filesystem>
 #include <fstream>
 #include <functional>
+#include <sstream>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -29,6 +34,7 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "frontends/metrics_http.h"
 #include "support/test_policy.h"
 
 namespace veil::frontends {
@@ -638,6 +644,260 @@ TEST(OtlpServerStartTest, ReportsMissingForwardAddressAndUnreadableTlsFiles) {
   EXPECT_EQ(error, "cannot read listener certificate '/nonexistent/cert.pem'");
 }
 
+// Sends `request` as it is to 127.0.0.1:`port` and returns everything the server answers
+// until it closes the connection.
+std::string httpExchange(int port, const std::string& request) {
+  const int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return "socket failed";
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(port));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  std::string answer;
+  if (::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0) {
+    ::send(fd, request.data(), request.size(), MSG_NOSIGNAL);
+    char buffer[4096];
+    while (true) {
+      pollfd readable{fd, POLLIN, 0};
+      if (::poll(&readable, 1, 5000) <= 0) break;
+      const ssize_t n = ::recv(fd, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      answer.append(buffer, static_cast<size_t>(n));
+    }
+  } else {
+    answer = "connect failed";
+  }
+  ::close(fd);
+  return answer;
+}
+
+std::string httpGet(int port, const std::string& target) {
+  return httpExchange(port, "GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+}
+
+// The lines of an exposition that are samples (not # comments).
+std::vector<std::string> sampleLines(const std::string& text) {
+  std::vector<std::string> lines;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    if (!line.empty() && line[0] != '#') lines.push_back(line);
+  return lines;
+}
+
+::testing::AssertionResult hasLine(const std::string& text, const std::string& line) {
+  for (const auto& sample : sampleLines(text))
+    if (sample == line) return ::testing::AssertionSuccess();
+  return ::testing::AssertionFailure() << "no line '" << line << "' in:\n" << text;
+}
+
+class OtlpMetricsTest : public OtlpServerTest {
+ protected:
+  void startMetrics() {
+    std::string error;
+    metrics_ = MetricsHttpServer::start(
+        "127.0.0.1:0", [this] { return prometheusText(server_->stats()); }, &error);
+    ASSERT_TRUE(metrics_) << error;
+    ASSERT_NE(metrics_->port(), 0);
+  }
+  // The body of GET /metrics, after checking the status line and content type.
+  std::string scrape() {
+    const std::string answer = httpGet(metrics_->port(), "/metrics");
+    EXPECT_EQ(answer.rfind("HTTP/1.1 200 OK\r\n", 0), 0u) << answer;
+    EXPECT_NE(answer.find("\r\nContent-Type: text/plain; version=0.0.4; charset=utf-8\r\n"), std::string::npos) << answer;
+    const size_t body = answer.find("\r\n\r\n");
+    return body == std::string::npos ? "" : answer.substr(body + 4);
+  }
+
+  void TearDown() override {
+    if (metrics_) metrics_->stop();
+  }
+
+  std::unique_ptr<MetricsHttpServer> metrics_;
+};
+
+TEST_F(OtlpMetricsTest, ServesCountersOfAnExportOnMetricsPort) {
+  startVeil();
+  startMetrics();
+  const auto request = traceRequest(false);
+  ASSERT_TRUE(sender_->send(request).ok());
+  const std::string text = scrape();
+  EXPECT_TRUE(hasLine(text, "veil_otlp_requests_total{signal=\"traces\"} 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_requests_total{signal=\"logs\"} 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_requests_total{signal=\"metrics\"} 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_records_received_total{signal=\"traces\"} 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_received_bytes_total " + std::to_string(request.ByteSizeLong())));
+  EXPECT_TRUE(hasLine(text, "veil_values_redacted_total 4"));
+  EXPECT_TRUE(hasLine(text, "veil_findings_total{rule=\"github-token\"} 3"));
+  EXPECT_TRUE(hasLine(text, "veil_findings_total{rule=\"authorization-field\"} 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_forwarded_total 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_forward_errors_total 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_retries_total 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_queue_requests 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_queue_bytes 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_bucket{le=\"+Inf\"} 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_count 1"));
+  EXPECT_TRUE(hasLine(text, "veil_policy_reloads_total 0"));
+  EXPECT_NE(text.find("# TYPE veil_otlp_added_latency_seconds histogram\n"), std::string::npos);
+  EXPECT_EQ(text.find(kGithubToken), std::string::npos);
+}
+
+TEST_F(OtlpMetricsTest, CountsRecordsOfEverySignal) {
+  startVeil();
+  startMetrics();
+  auto logs = logsRequest(false);
+  logs.mutable_resource_logs(0)->mutable_scope_logs(0)->add_log_records()->mutable_body()->set_string_value("ok");
+  ASSERT_TRUE(sender_->send(logs).ok());
+  auto metrics = metricsRequest(false);
+  auto* scope = metrics.mutable_resource_metrics(0)->mutable_scope_metrics(0);
+  scope->mutable_metrics(0)->mutable_sum()->add_data_points()->set_as_int(1);
+  auto* histogram = scope->add_metrics()->mutable_histogram();
+  histogram->add_data_points();
+  histogram->add_data_points();
+  scope->add_metrics()->mutable_gauge()->add_data_points();
+  ASSERT_TRUE(sender_->send(metrics).ok());
+  const std::string text = scrape();
+  EXPECT_TRUE(hasLine(text, "veil_otlp_requests_total{signal=\"logs\"} 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_requests_total{signal=\"metrics\"} 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_records_received_total{signal=\"traces\"} 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_records_received_total{signal=\"logs\"} 2"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_records_received_total{signal=\"metrics\"} 5"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_received_bytes_total " +
+                                std::to_string(logs.ByteSizeLong() + metrics.ByteSizeLong())));
+  EXPECT_TRUE(hasLine(text, "veil_findings_total{rule=\"github-token\"} 2"));
+  EXPECT_TRUE(hasLine(text, "veil_findings_total{rule=\"aws-access-key-id\"} 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_count 2"));
+}
+
+TEST_F(OtlpMetricsTest, CountsForwardErrorsRetriesAndQueue) {
+  startVeil();
+  startMetrics();
+  downstream_.set(Behaviour{.unavailable_next = 3});
+  ASSERT_TRUE(sender_->send(logsRequest(false)).ok());
+  ASSERT_TRUE(downstream_.waitFor([&] { return downstream_.logs.size() == 1; }));
+  // The retry thread updates its counters after the downstream answered.
+  const auto give_up = std::chrono::steady_clock::now() + kWait;
+  while (server_->stats().delivered_from_queue == 0 && std::chrono::steady_clock::now() < give_up)
+    std::this_thread::sleep_for(1ms);
+  const std::string text = scrape();
+  EXPECT_TRUE(hasLine(text, "veil_otlp_forward_errors_total 3"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_retries_total 3"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_queued_total 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_delivered_from_queue_total 1"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_forwarded_total 0"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_queue_requests 0"));
+}
+
+TEST_F(OtlpMetricsTest, AnswersNotFoundWithoutEchoingTheRequest) {
+  startVeil();
+  startMetrics();
+  const std::string secret = std::string("/") + kGithubToken;
+  const std::string not_found = httpGet(metrics_->port(), secret);
+  EXPECT_EQ(not_found.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << not_found;
+  EXPECT_EQ(not_found.find(kGithubToken), std::string::npos);
+  const std::string post = httpExchange(
+      metrics_->port(), "POST /metrics HTTP/1.1\r\nContent-Length: 4\r\n\r\nbody");
+  EXPECT_EQ(post.rfind("HTTP/1.1 404 Not Found\r\n", 0), 0u) << post;
+  const std::string garbage = httpExchange(metrics_->port(), std::string(kGithubToken) + "\r\n\r\n");
+  EXPECT_EQ(garbage.rfind("HTTP/1.1 400 Bad Request\r\n", 0), 0u) << garbage;
+  EXPECT_EQ(garbage.find(kGithubToken), std::string::npos);
+  // Still serving after all that, and with a query string.
+  EXPECT_EQ(httpGet(metrics_->port(), "/metrics?x=1").rfind("HTTP/1.1 200 OK\r\n", 0), 0u);
+}
+
+TEST(MetricsHttpServerTest, ReportsAddressErrors) {
+  std::string error;
+  EXPECT_FALSE(MetricsHttpServer::start("localhost", [] { return std::string(); }, &error));
+  EXPECT_EQ(error, "metrics address 'localhost' is not HOST:PORT");
+  auto first = MetricsHttpServer::start("127.0.0.1:0", [] { return std::string(); }, &error);
+  ASSERT_TRUE(first) << error;
+  const std::string taken = "127.0.0.1:" + std::to_string(first->port());
+  EXPECT_FALSE(MetricsHttpServer::start(taken, [] { return std::string(); }, &error));
+  EXPECT_EQ(error, "cannot listen for metrics on '" + taken + "': Address already in use");
+}
+
+TEST(PrometheusTextTest, EscapesRuleIdsAndMakesHistogramCumulative) {
+  OtlpServerStats stats;
+  stats.findings_by_rule = {{"odd\"rule\\id\nx", 2}};
+  stats.added_latency_buckets[0] = 2;
+  stats.added_latency_buckets[3] = 1;
+  stats.added_latency_buckets[11] = 1;
+  stats.added_latency_seconds_sum = 1.5;
+  const std::string text = prometheusText(stats);
+  EXPECT_TRUE(hasLine(text, "veil_findings_total{rule=\"odd\\\"rule\\\\id\\nx\"} 2"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_bucket{le=\"0.0005\"} 2"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_bucket{le=\"0.0025\"} 2"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_bucket{le=\"0.005\"} 3"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_bucket{le=\"1\"} 3"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_bucket{le=\"+Inf\"} 4"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_sum 1.5"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_count 4"));
+}
+
+// A policy that knows nothing of the foundation rules: only the user name "bob".
+std::shared_ptr<const core::Policy> bobPolicy() {
+  static const auto policy = testing::makePolicy({{"user-bob", R"(\bbob\b)"}});
+  return policy;
+}
+
+std::string logBody(const logs_v1::ExportLogsServiceRequest& request) {
+  return request.resource_logs(0).scope_logs(0).log_records(0).body().string_value();
+}
+std::string logUser(const logs_v1::ExportLogsServiceRequest& request) {
+  return request.resource_logs(0).scope_logs(0).log_records(0).attributes(1).value().string_value();
+}
+
+TEST_F(OtlpServerTest, ReplacedPolicyRedactsRequestsAfterTheSwap) {
+  startVeil();
+  ASSERT_TRUE(sender_->send(logsRequest(false)).ok());
+  EXPECT_FALSE(server_->replacePolicy(nullptr));
+  ASSERT_TRUE(server_->replacePolicy(bobPolicy()));
+  ASSERT_TRUE(sender_->send(logsRequest(false)).ok());
+  {
+    std::lock_guard lock(downstream_.mutex_);
+    ASSERT_EQ(downstream_.logs.size(), 2u);
+    EXPECT_TRUE(sameMessage(logsRequest(true), downstream_.logs[0]));  // before: the old rules
+    EXPECT_EQ(logBody(downstream_.logs[1]), std::string("deploy key ") + kGithubToken + " rotated");
+    EXPECT_EQ(logUser(downstream_.logs[1]), "[REDACTED:user-bob]");
+  }
+  const auto stats = server_->stats();
+  EXPECT_EQ(stats.policy_reloads, 1u);
+  EXPECT_EQ(stats.values_redacted, 3u);
+  // Counted by id across both policies.
+  const std::vector<std::pair<std::string, uint64_t>> findings = {
+      {"aws-access-key-id", 1}, {"github-token", 1}, {"user-bob", 1}};
+  EXPECT_EQ(stats.findings_by_rule, findings);
+}
+
+TEST_F(OtlpServerTest, RequestsRacingPolicySwapsUseOnePolicyWhole) {
+  startVeil();
+  const std::string old_body = "deploy key [REDACTED:github-token] rotated";
+  const std::string new_body = std::string("deploy key ") + kGithubToken + " rotated";
+  std::atomic<bool> sending{true};
+  std::vector<std::thread> senders;
+  std::atomic<int> failures{0};
+  for (int i = 0; i < 4; ++i)
+    senders.emplace_back([&] {
+      Sender sender(server_->port());
+      while (sending)
+        if (!sender.send(logsRequest(false)).ok()) ++failures;
+    });
+  for (int swap = 0; swap < 40; ++swap) {
+    server_->replacePolicy(swap % 2 ? foundationPolicy() : bobPolicy());
+    std::this_thread::sleep_for(2ms);
+  }
+  sending = false;
+  for (auto& thread : senders) thread.join();
+  EXPECT_EQ(failures, 0);
+  std::lock_guard lock(downstream_.mutex_);
+  EXPECT_GT(downstream_.logs.size(), 0u);
+  for (const auto& request : downstream_.logs) {
+    const std::string body = logBody(request), user = logUser(request);
+    const bool old_policy = body == old_body && user == "bob";
+    const bool new_policy = body == new_body && user == "[REDACTED:user-bob]";
+    EXPECT_TRUE(old_policy || new_policy) << body << " / " << user;
+  }
+}
+
 #ifdef VEIL_BINARY
 // `veil serve` as a process: bundled packs, token from the environment, SIGTERM ends it with 0.
 TEST(VeilServeTest, RedactsWithBundledPacksAndExitsZeroOnSigterm) {
@@ -719,6 +979,118 @@ TEST(VeilServeTest, RedactsWithBundledPacksAndExitsZeroOnSigterm) {
   ASSERT_EQ(downstream.logs.size(), 1u);
   EXPECT_EQ(downstream.logs[0].resource_logs(0).scope_logs(0).log_records(0).body().string_value(),
             "set GITHUB_TOKEN [REDACTED:github-pat-classic]");
+}
+
+// `veil serve` with --metrics-listen: SIGHUP reads the rule file again; a broken one keeps the
+// policy in use and says why.
+TEST(VeilServeTest, ReloadsPolicyOnSighupKeepsItWhenBrokenAndServesMetrics) {
+  FakeCollector downstream;
+  ASSERT_TRUE(downstream.start());
+  const auto dir = std::filesystem::temp_directory_path() / ("veil-reload-test-" + std::to_string(::getpid()));
+  std::filesystem::create_directories(dir);
+  std::shared_ptr<void> cleanup(nullptr, [&](void*) { std::filesystem::remove_all(dir); });
+  const auto rules = dir / "tickets.yaml";
+  auto writeRules = [&](const std::string& id, const std::string& pattern) {
+    std::ofstream(rules) << "pack: tickets\ndescription: test tickets\nrules:\n  - id: " << id
+                         << "\n    description: a ticket\n    category: other\n    pattern: '" << pattern << "'\n";
+  };
+  writeRules("ticket-one", R"(\bTICKET-1111\b)");
+
+  int err[2];
+  ASSERT_EQ(::pipe(err), 0);
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_adddup2(&actions, err[1], 2);
+  posix_spawn_file_actions_addclose(&actions, err[0]);
+  const std::string patterns = std::string(VEIL_SOURCE_DIR) + "/patterns";
+  std::vector<std::string> args = {VEIL_BINARY, "serve", "--patterns-dir", patterns, "--no-cache", "--log-level",
+                                   "info", "--listen", "127.0.0.1:0", "--forward", downstream.address(),
+                                   "--metrics-listen", "127.0.0.1:0", "--rules", rules.string()};
+  std::vector<char*> argv;
+  for (auto& arg : args) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = 0;
+  ASSERT_EQ(posix_spawn(&pid, VEIL_BINARY, &actions, nullptr, argv.data(), environ), 0);
+  posix_spawn_file_actions_destroy(&actions);
+  ::close(err[1]);
+  std::shared_ptr<void> reaper(nullptr, [&](void*) {
+    if (pid > 0) {
+      ::kill(pid, SIGKILL);
+      ::waitpid(pid, nullptr, 0);
+    }
+    ::close(err[0]);
+  });
+  std::string log;
+  bool open = true;
+  auto readLog = [&](int timeout_ms) {
+    pollfd readable{err[0], POLLIN, 0};
+    if (::poll(&readable, 1, timeout_ms) <= 0) return open;
+    char buffer[4096];
+    const ssize_t n = ::read(err[0], buffer, sizeof buffer);
+    if (n <= 0) return open = false;
+    log.append(buffer, static_cast<size_t>(n));
+    return true;
+  };
+  // Reads the log until `text` appears `count` times.
+  auto waitForLog = [&](const std::string& text, size_t count = 1) {
+    const auto give_up = std::chrono::steady_clock::now() + 60s;
+    while (std::chrono::steady_clock::now() < give_up) {
+      size_t seen = 0;
+      for (size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) ++seen;
+      if (seen >= count) return true;
+      if (!readLog(200)) return false;
+    }
+    return false;
+  };
+  auto portAfter = [&](const std::string& text) {
+    const auto at = log.find(text);
+    return at == std::string::npos ? 0 : std::atoi(log.c_str() + at + text.size());
+  };
+  ASSERT_TRUE(waitForLog("Prometheus metrics listening on port ")) << log;
+  const int port = portAfter("OTLP receiver listening on port ");
+  const int metrics_port = portAfter("Prometheus metrics listening on port ");
+  ASSERT_NE(port, 0) << log;
+  ASSERT_NE(metrics_port, 0) << log;
+
+  Sender sender(port);
+  logs_v1::ExportLogsServiceRequest request;
+  request.add_resource_logs()->add_scope_logs()->add_log_records()->mutable_body()->set_string_value(
+      "closed TICKET-1111 and TICKET-2222");
+  ASSERT_TRUE(sender.send(request).ok());
+
+  writeRules("ticket-two", R"(\bTICKET-2222\b)");
+  ASSERT_EQ(::kill(pid, SIGHUP), 0);
+  ASSERT_TRUE(waitForLog("policy reloaded")) << log;
+  ASSERT_TRUE(sender.send(request).ok());
+
+  writeRules("ticket-three", R"((unclosed)");
+  ASSERT_EQ(::kill(pid, SIGHUP), 0);
+  ASSERT_TRUE(waitForLog("policy reload failed, keeping the previous policy: ")) << log;
+  ASSERT_TRUE(sender.send(request).ok());
+
+  const std::string scrape = httpGet(metrics_port, "/metrics");
+  EXPECT_TRUE(hasLine(scrape, "veil_otlp_requests_total{signal=\"logs\"} 3"));
+  EXPECT_TRUE(hasLine(scrape, "veil_findings_total{rule=\"ticket-one\"} 1"));
+  EXPECT_TRUE(hasLine(scrape, "veil_findings_total{rule=\"ticket-two\"} 2"));
+  EXPECT_TRUE(hasLine(scrape, "veil_policy_reloads_total 1"));
+
+  ASSERT_EQ(::kill(pid, SIGTERM), 0);
+  const auto exit_by = std::chrono::steady_clock::now() + 30s;
+  while (std::chrono::steady_clock::now() < exit_by && readLog(200)) {
+  }
+  ASSERT_FALSE(open) << "veil did not exit on SIGTERM\n" << log;
+  int status = 0;
+  ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+  pid = 0;
+  ASSERT_TRUE(WIFEXITED(status)) << log;
+  EXPECT_EQ(WEXITSTATUS(status), 0) << log;
+  EXPECT_EQ(log.find("closed TICKET"), std::string::npos) << "a payload reached the log";
+  std::lock_guard lock(downstream.mutex_);
+  ASSERT_EQ(downstream.logs.size(), 3u);
+  auto body = [&](size_t i) { return logBody(downstream.logs[i]); };
+  EXPECT_EQ(body(0), "closed [REDACTED:ticket-one] and TICKET-2222");
+  EXPECT_EQ(body(1), "closed TICKET-1111 and [REDACTED:ticket-two]");
+  EXPECT_EQ(body(2), "closed TICKET-1111 and [REDACTED:ticket-two]");
 }
 #endif
 
