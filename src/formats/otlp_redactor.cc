@@ -12,17 +12,6 @@ namespace {
 namespace common = opentelemetry::proto::common::v1;
 using KeyValues = google::protobuf::RepeatedPtrField<common::KeyValue>;
 
-// Same test as RecordRedactor::redact's: a string that is a JSON object or array is redacted
-// structurally rather than as text.
-bool looksLikeJson(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n";
-  const size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return false;
-  const size_t last = text.find_last_not_of(kSpace);
-  return last > first &&
-         ((text[first] == '{' && text[last] == '}') || (text[first] == '[' && text[last] == ']'));
-}
-
 // Strings already found clean in this request. SDKs repeat the same few attribute keys (and
 // low-cardinality span names) on every span of a batch, and a clean verdict on a key depends on
 // the key alone, so each distinct one is judged once per request instead of once per span.

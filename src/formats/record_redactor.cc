@@ -17,12 +17,6 @@ std::string_view trimmed(std::string_view text) {
   return text;
 }
 
-bool looksLikeJson(std::string_view text) {
-  text = trimmed(text);
-  return text.size() >= 2 && ((text.front() == '{' && text.back() == '}') ||
-                              (text.front() == '[' && text.back() == ']'));
-}
-
 // Appends `value` as the contents of a JSON string (without quotes).
 void appendJsonEscaped(std::string_view value, std::string& out) {
   static constexpr char kHex[] = "0123456789abcdef";
@@ -82,6 +76,12 @@ bool percentDecode(std::string_view text, std::string& decoded, std::vector<uint
 }
 
 }  // namespace
+
+bool looksLikeJson(std::string_view text) {
+  text = trimmed(text);
+  return text.size() >= 2 && ((text.front() == '{' && text.back() == '}') ||
+                              (text.front() == '[' && text.back() == ']'));
+}
 
 // One pass over one JSON document: collects edits (replaced byte ranges) in document order.
 // Any simdjson error aborts the walk; the caller then scans the record as text.

@@ -49,6 +49,10 @@ struct Workspace {
   uint64_t json_fallbacks = 0;  // looked like JSON, did not parse: scanned as text
 };
 
+// Whether `text` (blanks around it aside) is a JSON object or array: such records and strings
+// are redacted structurally rather than as text.
+bool looksLikeJson(std::string_view text);
+
 // Finds the values in one record and hands them to the core Redactor. A record that starts
 // with `{` or `[` is JSON: every string value (and key) is scanned, values under sensitive
 // field names are replaced whatever they hold, and only replaced values change. Anything else,
