@@ -1,5 +1,8 @@
 #include "app/config.h"
 
+#include <chrono>
+#include <system_error>
+
 #include "app/action_spec.h"
 #include "app/pack_loader.h"
 #include "app/yaml_reader.h"
@@ -29,6 +32,97 @@ void readActions(const YamlReader& reader, const YAML::Node& node, PolicyOptions
   }
 }
 
+// HOST:PORT, or a gRPC target such as unix:PATH or dns:///name:port; only the obvious
+// mistakes are caught here, the rest when the address is bound or dialled.
+std::string readAddress(const YamlReader& reader, const YAML::Node& map, const std::string& key) {
+  const std::string what = "'serve." + key + "'";
+  const std::string address = reader.scalar(map, key, "'serve'", true);
+  if (address.empty() || address.find(':') == std::string::npos || address.find_first_of(" \t") != std::string::npos)
+    reader.fail(map[key], what + " must be HOST:PORT, got '" + address + "'");
+  return address;
+}
+
+// A PEM file named relative to the config; checked now so `veil config check` catches a typo.
+std::string readExistingFile(const YamlReader& reader, const std::filesystem::path& config_path,
+                             const YAML::Node& map, const std::string& key, const std::string& what) {
+  const std::string file = relativeTo(config_path, reader.scalar(map, key, what, true)).string();
+  std::error_code error;
+  if (!std::filesystem::is_regular_file(file, error))
+    reader.fail(map[key], what.substr(0, what.size() - 1) + "." + key + "': no such file '" + file + "'");
+  return file;
+}
+
+int64_t readMilliseconds(const YamlReader& reader, const YAML::Node& node, const std::string& what,
+                         int64_t min, int64_t max) {
+  const size_t value = reader.count(node, what);
+  if (value < static_cast<size_t>(min) || value > static_cast<size_t>(max))
+    reader.fail(node, what + " must be " + std::to_string(min) + " to " + std::to_string(max));
+  return static_cast<int64_t>(value);
+}
+
+void readServe(const YamlReader& reader, const std::filesystem::path& path, const YAML::Node& node,
+               ServeSettings& serve) {
+  if (!node.IsMap()) reader.fail(node, "'serve' must be a mapping");
+  reader.allowOnly(node, {"listen", "forward", "forward_timeout_ms", "forward_gzip", "max_message_bytes", "queue",
+                          "drain_timeout_ms", "metrics_listen", "token", "tls", "forward_tls"},
+                   "'serve'");
+  auto& options = serve.options;
+  if (node["listen"]) options.listen_address = readAddress(reader, node, "listen");
+  if (node["forward"]) options.forward_address = readAddress(reader, node, "forward");
+  if (node["metrics_listen"]) serve.metrics_listen = readAddress(reader, node, "metrics_listen");
+  if (node["forward_timeout_ms"])
+    options.forward_timeout = std::chrono::milliseconds(
+        readMilliseconds(reader, node["forward_timeout_ms"], "'serve.forward_timeout_ms'", 1, 600000));
+  if (node["drain_timeout_ms"])
+    serve.drain_timeout_ms = readMilliseconds(reader, node["drain_timeout_ms"], "'serve.drain_timeout_ms'", 0, 600000);
+  if (node["forward_gzip"]) options.forward_gzip = reader.flag(node["forward_gzip"], "'serve.forward_gzip'");
+  if (node["max_message_bytes"]) {
+    const size_t bytes = reader.count(node["max_message_bytes"], "'serve.max_message_bytes'");
+    if (bytes < 1024 || bytes > (size_t{1} << 30))
+      reader.fail(node["max_message_bytes"], "'serve.max_message_bytes' must be 1024 to 1073741824");
+    options.max_message_bytes = static_cast<int>(bytes);
+  }
+  if (const YAML::Node queue = node["queue"]) {
+    if (!queue.IsMap()) reader.fail(queue, "'serve.queue' must be a mapping");
+    reader.allowOnly(queue, {"max_bytes"}, "'serve.queue'");
+    if (queue["max_bytes"]) options.queue_max_bytes = reader.count(queue["max_bytes"], "'serve.queue.max_bytes'");
+  }
+  if (const YAML::Node token = node["token"]) {
+    // The token itself never sits in the config: configs get copied, pasted and committed.
+    if (!token.IsMap()) reader.fail(token, "'serve.token' must be a mapping: {file: PATH} or {env: NAME}");
+    reader.allowOnly(token, {"file", "env"}, "'serve.token'");
+    if (token["file"] && token["env"]) reader.fail(token, "'serve.token' takes 'file' or 'env', not both");
+    if (!token["file"] && !token["env"]) reader.fail(token, "'serve.token' needs 'file' or 'env'");
+    serve.token_file.clear();
+    serve.token_env.clear();
+    if (token["file"]) serve.token_file = readExistingFile(reader, path, token, "file", "'serve.token'");
+    if (token["env"]) serve.token_env = reader.scalar(token, "env", "'serve.token'", true);
+  }
+  if (const YAML::Node tls = node["tls"]) {
+    if (!tls.IsMap()) reader.fail(tls, "'serve.tls' must be a mapping");
+    reader.allowOnly(tls, {"cert", "key", "client_ca"}, "'serve.tls'");
+    if (!tls["cert"] || !tls["key"]) reader.fail(tls, "'serve.tls' needs both 'cert' and 'key'");
+    auto& files = options.listen_tls_files;
+    files.cert_file = readExistingFile(reader, path, tls, "cert", "'serve.tls'");
+    files.key_file = readExistingFile(reader, path, tls, "key", "'serve.tls'");
+    if (tls["client_ca"]) files.ca_file = readExistingFile(reader, path, tls, "client_ca", "'serve.tls'");
+    options.listen_tls = true;
+  }
+  if (const YAML::Node tls = node["forward_tls"]) {
+    if (!tls.IsMap()) reader.fail(tls, "'serve.forward_tls' must be a mapping");
+    reader.allowOnly(tls, {"enabled", "ca", "cert", "key"}, "'serve.forward_tls'");
+    if (static_cast<bool>(tls["cert"]) != static_cast<bool>(tls["key"]))
+      reader.fail(tls, "'serve.forward_tls' needs 'cert' and 'key' together");
+    auto& files = options.forward_tls_files;
+    if (tls["ca"]) files.ca_file = readExistingFile(reader, path, tls, "ca", "'serve.forward_tls'");
+    if (tls["cert"]) files.cert_file = readExistingFile(reader, path, tls, "cert", "'serve.forward_tls'");
+    if (tls["key"]) files.key_file = readExistingFile(reader, path, tls, "key", "'serve.forward_tls'");
+    options.forward_tls = tls["enabled"] ? reader.flag(tls["enabled"], "'serve.forward_tls.enabled'") : true;
+    if (!options.forward_tls && (tls["ca"] || tls["cert"]))
+      reader.fail(tls, "'serve.forward_tls' names files but has 'enabled: false'");
+  }
+}
+
 }  // namespace
 
 void loadConfig(const std::filesystem::path& path, Config& config) {
@@ -40,7 +134,7 @@ void loadConfig(const std::filesystem::path& path, Config& config) {
   policy.origin = path.string();
   try {
     reader.allowOnly(root, {"packs", "rules", "patterns_dir", "mask_template", "actions", "fields",
-                            "truncate", "hash_key", "filter", "cache"},
+                            "truncate", "hash_key", "filter", "cache", "serve"},
                      "the config");
     if (root["packs"]) policy.packs = reader.strings(root, "packs", "the config");
     for (const auto& file : reader.strings(root, "rules", "the config"))
@@ -103,6 +197,7 @@ void loadConfig(const std::filesystem::path& path, Config& config) {
       if (cache["enabled"]) policy.use_cache = reader.flag(cache["enabled"], "'cache.enabled'");
       if (cache["dir"]) policy.cache_dir = relativeTo(path, reader.scalar(cache, "dir", "'cache'", true));
     }
+    if (const YAML::Node serve = root["serve"]) readServe(reader, path, serve, config.serve);
   } catch (const YAML::Exception& e) {
     throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
   }

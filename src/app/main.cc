@@ -111,16 +111,6 @@ void printStats(const veil::frontends::LineFilterResult& result, const veil::cor
     std::fprintf(stderr, "veil:   %10llu  %s\n", static_cast<unsigned long long>(count), id.c_str());
 }
 
-// `veil serve` flags that are not OtlpServerOptions fields as they stand.
-struct ServeFlags {
-  int64_t forward_timeout_ms = 5000;
-  int64_t drain_timeout_ms = 10000;
-  std::string token_file;
-  std::string token_env;
-  std::string metrics_listen;  // empty: no Prometheus endpoint
-  bool stats = false;
-};
-
 // Builds the policy again from the flags and the config file as they are now; throws
 // ConfigError (or another std::exception) when that fails.
 using PolicyRebuild = std::function<std::shared_ptr<const veil::core::Policy>()>;
@@ -143,7 +133,7 @@ void reloadPolicy(veil::frontends::OtlpServer& server, const PolicyRebuild& rebu
 
 // The bearer token from a file (trailing whitespace removed) or an environment variable,
 // never from argv, where `ps` would show it. Empty and true when neither is set.
-bool readBearerToken(const ServeFlags& flags, std::string& token) {
+bool readBearerToken(const veil::app::ServeSettings& flags, std::string& token) {
   if (!flags.token_file.empty()) {
     std::ifstream in(flags.token_file, std::ios::binary);
     std::ostringstream text;
@@ -172,12 +162,50 @@ bool readBearerToken(const ServeFlags& flags, std::string& token) {
   return true;
 }
 
+// The config file's serve settings with each flag given on the command line on top.
+veil::app::ServeSettings serveSettings(const CLI::App& serve, veil::app::ServeSettings settings,
+                                       const veil::app::ServeSettings& flags) {
+  auto take = [&](const char* flag, auto member) {
+    if (serve.count(flag)) member(settings) = member(flags);
+  };
+  take("--listen", [](auto& s) -> auto& { return s.options.listen_address; });
+  take("--forward", [](auto& s) -> auto& { return s.options.forward_address; });
+  take("--max-message-bytes", [](auto& s) -> auto& { return s.options.max_message_bytes; });
+  take("--forward-timeout-ms", [](auto& s) -> auto& { return s.options.forward_timeout; });
+  take("--forward-gzip", [](auto& s) -> auto& { return s.options.forward_gzip; });
+  take("--queue-bytes", [](auto& s) -> auto& { return s.options.queue_max_bytes; });
+  take("--drain-timeout-ms", [](auto& s) -> auto& { return s.drain_timeout_ms; });
+  take("--metrics-listen", [](auto& s) -> auto& { return s.metrics_listen; });
+  // A token flag replaces the config's token source whichever kind each names.
+  if (serve.count("--token-file") || serve.count("--token-env")) {
+    settings.token_file = flags.token_file;
+    settings.token_env = flags.token_env;
+  }
+  take("--tls-cert", [](auto& s) -> auto& { return s.options.listen_tls_files.cert_file; });
+  take("--tls-key", [](auto& s) -> auto& { return s.options.listen_tls_files.key_file; });
+  take("--tls-client-ca", [](auto& s) -> auto& { return s.options.listen_tls_files.ca_file; });
+  take("--forward-tls", [](auto& s) -> auto& { return s.options.forward_tls; });
+  take("--forward-tls-ca", [](auto& s) -> auto& { return s.options.forward_tls_files.ca_file; });
+  take("--forward-tls-cert", [](auto& s) -> auto& { return s.options.forward_tls_files.cert_file; });
+  take("--forward-tls-key", [](auto& s) -> auto& { return s.options.forward_tls_files.key_file; });
+  auto& options = settings.options;
+  options.listen_tls = !options.listen_tls_files.cert_file.empty() || !options.listen_tls_files.key_file.empty();
+  const auto& forward_files = options.forward_tls_files;
+  if (!forward_files.ca_file.empty() || !forward_files.cert_file.empty() || !forward_files.key_file.empty())
+    options.forward_tls = true;
+  return settings;
+}
+
 // Runs the OTLP receiver until SIGTERM/SIGINT, then drains the retry queue and exits 0; SIGHUP
 // reloads the policy.
-int runServe(std::shared_ptr<const veil::core::Policy> policy, veil::frontends::OtlpServerOptions options,
-             const ServeFlags& flags, const PolicyRebuild& rebuild) {
+int runServe(std::shared_ptr<const veil::core::Policy> policy, const veil::app::ServeSettings& flags,
+             bool print_stats, const PolicyRebuild& rebuild) {
+  veil::frontends::OtlpServerOptions options = flags.options;
+  if (options.forward_address.empty()) {
+    std::fprintf(stderr, "veil: serve needs a collector to forward to: --forward HOST:PORT or serve.forward in the config\n");
+    return kExitConfigError;
+  }
   if (!readBearerToken(flags, options.bearer_token)) return kExitConfigError;
-  options.forward_timeout = std::chrono::milliseconds(flags.forward_timeout_ms);
   if (!installSignalHandlers() || !installReloadHandler()) {
     std::fprintf(stderr, "veil: cannot set up signal handling: %s\n", std::strerror(errno));
     return kExitRuntimeError;
@@ -219,7 +247,7 @@ int runServe(std::shared_ptr<const veil::core::Policy> policy, veil::frontends::
   server->shutdown(std::chrono::milliseconds(flags.drain_timeout_ms));
   if (metrics) metrics->stop();
   const auto stats = server->stats();
-  if (flags.stats)
+  if (print_stats)
     std::fprintf(stderr,
                  "veil: %llu exports, %llu values redacted; %llu forwarded, %llu queued (%llu delivered later, "
                  "%llu dropped at shutdown), %llu refused with queue full, %llu failed downstream, %llu unauthenticated\n",
@@ -280,12 +308,15 @@ int main(int argc, char** argv) {
 
   auto* serve = app.add_subcommand("serve", "Receive OTLP over gRPC (traces, logs, metrics), redact it and forward it to a collector");
   serve->fallthrough();  // the policy flags (--packs, --rules, --config, ...) may follow `serve`
-  veil::frontends::OtlpServerOptions serve_options;
-  ServeFlags serve_flags;
+  // Bound to their own copy so that a flag given wins over the config file and one left out
+  // does not (see serveSettings).
+  veil::app::ServeSettings serve_flags;
+  auto& serve_options = serve_flags.options;
+  int64_t forward_timeout_ms = serve_options.forward_timeout.count();
   serve->add_option("--listen", serve_options.listen_address, "Address to receive OTLP/gRPC on, HOST:PORT")->capture_default_str();
-  serve->add_option("--forward", serve_options.forward_address, "Collector to forward redacted OTLP to, HOST:PORT")->required();
+  serve->add_option("--forward", serve_options.forward_address, "Collector to forward redacted OTLP to, HOST:PORT (or serve.forward in the config)");
   serve->add_option("--max-message-bytes", serve_options.max_message_bytes, "Largest request accepted; larger ones get RESOURCE_EXHAUSTED")->capture_default_str()->check(CLI::Range(1024, 1 << 30));
-  serve->add_option("--forward-timeout-ms", serve_flags.forward_timeout_ms, "Deadline for each forwarded request")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{600000}));
+  serve->add_option("--forward-timeout-ms", forward_timeout_ms, "Deadline for each forwarded request")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{600000}));
   serve->add_flag("--forward-gzip", serve_options.forward_gzip, "Compress forwarded requests with gzip");
   serve->add_option("--queue-bytes", serve_options.queue_max_bytes, "Memory for requests waiting while the collector is unavailable")->capture_default_str();
   serve->add_option("--drain-timeout-ms", serve_flags.drain_timeout_ms, "On SIGTERM/SIGINT, how long to keep resending queued requests")->capture_default_str()->check(CLI::Range(int64_t{0}, int64_t{600000}));
@@ -386,17 +417,14 @@ int main(int argc, char** argv) {
   }
 
   if (serve->parsed()) {
-    serve_options.listen_tls = !serve_options.listen_tls_files.cert_file.empty() || !serve_options.listen_tls_files.key_file.empty();
-    const auto& forward_files = serve_options.forward_tls_files;
-    if (!forward_files.ca_file.empty() || !forward_files.cert_file.empty() || !forward_files.key_file.empty())
-      serve_options.forward_tls = true;
-    serve_flags.stats = stats;
+    serve_options.forward_timeout = std::chrono::milliseconds(forward_timeout_ms);
+    const veil::app::ServeSettings settings = serveSettings(*serve, config.serve, serve_flags);
     const PolicyRebuild rebuild = [&] {
       veil::app::Config reloaded;
       resolveConfig(reloaded);
       return veil::app::buildPolicy(reloaded.policy).policy;
     };
-    return runServe(loaded.policy, serve_options, serve_flags, rebuild);
+    return runServe(loaded.policy, settings, stats, rebuild);
   }
 
   if (!installSignalHandlers()) {

@@ -62,7 +62,7 @@ class ConfigTest : public ::testing::Test {
 TEST_F(ConfigTest, UnknownKeyIsAnErrorWithItsLine) {
   EXPECT_EQ(error("packs: [secrets]\nthreads: 2\n"),
             ":2: unknown key 'threads' in the config; allowed: packs, rules, patterns_dir, "
-            "mask_template, actions, fields, truncate, hash_key, filter, cache");
+            "mask_template, actions, fields, truncate, hash_key, filter, cache, serve");
 }
 
 TEST_F(ConfigTest, UnknownActionListsTheAllowedOnes) {
@@ -123,6 +123,67 @@ TEST_F(ConfigTest, EmptyConfigChangesNothing) {
   loadConfig(write(""), config);
   EXPECT_TRUE(config.policy.packs.empty());
   EXPECT_FALSE(config.threads.has_value());
+}
+
+TEST_F(ConfigTest, ServeSettingsFromTheFile) {
+  std::ofstream(dir_ / "server.pem") << "-";
+  std::ofstream(dir_ / "server.key") << "-";
+  std::ofstream(dir_ / "ca.pem") << "-";
+  std::ofstream(dir_ / "token") << "-";
+  Config config;
+  loadConfig(write("serve:\n"
+                   "  listen: 0.0.0.0:14317\n"
+                   "  forward: collector.internal:4317\n"
+                   "  forward_timeout_ms: 2500\n"
+                   "  forward_gzip: true\n"
+                   "  max_message_bytes: 33554432\n"
+                   "  queue: {max_bytes: 1048576}\n"
+                   "  drain_timeout_ms: 0\n"
+                   "  metrics_listen: 127.0.0.1:9464\n"
+                   "  token: {file: token}\n"
+                   "  tls: {cert: server.pem, key: server.key, client_ca: ca.pem}\n"
+                   "  forward_tls: {ca: ca.pem}\n"),
+             config);
+  const auto& serve = config.serve;
+  EXPECT_EQ(serve.options.listen_address, "0.0.0.0:14317");
+  EXPECT_EQ(serve.options.forward_address, "collector.internal:4317");
+  EXPECT_EQ(serve.options.forward_timeout.count(), 2500);
+  EXPECT_TRUE(serve.options.forward_gzip);
+  EXPECT_EQ(serve.options.max_message_bytes, 32 << 20);
+  EXPECT_EQ(serve.options.queue_max_bytes, size_t{1} << 20);
+  EXPECT_EQ(serve.drain_timeout_ms, 0);
+  EXPECT_EQ(serve.metrics_listen, "127.0.0.1:9464");
+  // Paths are relative to the config file, wherever veil is started from.
+  EXPECT_EQ(serve.token_file, (dir_ / "token").string());
+  EXPECT_TRUE(serve.token_env.empty());
+  EXPECT_TRUE(serve.options.listen_tls);
+  EXPECT_EQ(serve.options.listen_tls_files.cert_file, (dir_ / "server.pem").string());
+  EXPECT_EQ(serve.options.listen_tls_files.ca_file, (dir_ / "ca.pem").string());
+  EXPECT_TRUE(serve.options.forward_tls);
+  EXPECT_EQ(serve.options.forward_tls_files.ca_file, (dir_ / "ca.pem").string());
+}
+
+TEST_F(ConfigTest, ServeSettingsLeftOutKeepTheirDefaults) {
+  Config config;
+  loadConfig(write("serve: {forward: 127.0.0.1:4318}\n"), config);
+  const frontends::OtlpServerOptions defaults;
+  EXPECT_EQ(config.serve.options.listen_address, defaults.listen_address);
+  EXPECT_EQ(config.serve.options.queue_max_bytes, defaults.queue_max_bytes);
+  EXPECT_FALSE(config.serve.options.listen_tls);
+  EXPECT_FALSE(config.serve.options.forward_tls);
+  EXPECT_TRUE(config.serve.metrics_listen.empty());
+}
+
+TEST_F(ConfigTest, ServeErrorsNameTheKeyAndLine) {
+  EXPECT_EQ(error("serve:\n  listen: 4317\n"), ":2: 'serve.listen' must be HOST:PORT, got '4317'");
+  EXPECT_EQ(error("serve:\n  forward_timeout_ms: 0\n"), ":2: 'serve.forward_timeout_ms' must be 1 to 600000");
+  EXPECT_EQ(error("serve:\n  tls: {cert: missing.pem, key: missing.key}\n"),
+            ":2: 'serve.tls.cert': no such file '" + (dir_ / "missing.pem").string() + "'");
+  EXPECT_EQ(error("serve:\n  tls: {cert: x.pem}\n"), ":2: 'serve.tls' needs both 'cert' and 'key'");
+  EXPECT_EQ(error("serve:\n  token: {file: a, env: B}\n"), ":2: 'serve.token' takes 'file' or 'env', not both");
+  // The token itself has no place in a config file.
+  EXPECT_EQ(error("serve:\n  token: s3cr3t-value\n"), ":2: 'serve.token' must be a mapping: {file: PATH} or {env: NAME}");
+  EXPECT_EQ(error("serve:\n  queue: {bytes: 10}\n"), ":2: unknown key 'bytes' in 'serve.queue'; allowed: max_bytes");
 }
 
 }  // namespace
