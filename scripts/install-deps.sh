@@ -12,6 +12,10 @@ missing=()
 for package in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$package" 2>/dev/null | grep -q "install ok installed" || missing+=("$package")
 done
+# Node.js and npm for the e2e.otlp_node test (the OpenTelemetry SDK for Node.js as a client).
+# Checked by command, not package: a node from elsewhere (nvm, NodeSource, a CI image) will do.
+command -v node > /dev/null || missing+=(nodejs)
+command -v npm > /dev/null || missing+=(npm)
 if [[ ${#missing[@]} -eq 0 ]]; then
   exit 0
 fi
