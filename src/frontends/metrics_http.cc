@@ -172,6 +172,14 @@ std::string prometheusText(const OtlpServerStats& stats) {
              "Exports answered RESOURCE_EXHAUSTED because the retry queue was full.", stats.rejected_queue_full);
   out.single("veil_otlp_dropped_total", "counter", "Queued Exports dropped when the shutdown deadline passed.",
              stats.dropped);
+  out.single("veil_otlp_left_on_disk_total", "counter",
+             "Queued Exports kept in the queue directory when the shutdown deadline passed.", stats.left_on_disk);
+  out.single("veil_otlp_loaded_from_disk_total", "counter",
+             "Exports found in the queue directory at start and queued again.", stats.loaded_from_disk);
+  out.single("veil_otlp_queue_files_corrupt_total", "counter",
+             "Unusable files in the queue directory at start, renamed *.corrupt.", stats.disk_corrupt);
+  out.single("veil_otlp_queue_disk_errors_total", "counter",
+             "Queue file writes (the Export was refused) or deletions that failed.", stats.disk_errors);
   out.single("veil_otlp_queue_requests", "gauge", "Exports in the retry queue now.", stats.queue_requests);
   out.single("veil_otlp_queue_bytes", "gauge", "Serialized bytes in the retry queue now.", stats.queue_bytes);
   out.single("veil_policy_reloads_total", "counter", "Policies swapped in after start (SIGHUP).",

@@ -14,6 +14,7 @@
 #include <fstream>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <sstream>
 #include <string_view>
@@ -25,6 +26,9 @@
 
 #include "formats/otlp_redactor.h"
 #include "formats/record_redactor.h"
+#include "frontends/disk_queue.h"
+#include "google/rpc/retry_info.pb.h"
+#include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
@@ -67,6 +71,40 @@ bool isRetryable(const grpc::Status& status) {
     default:
       return false;
   }
+}
+
+// A downstream may ask for hours; past this a stuck queue costs more than ignoring it.
+constexpr std::chrono::milliseconds kMaxRetryDelay = std::chrono::minutes(1);
+
+// The delay a RetryInfo in `status`'s details asks for (capped at kMaxRetryDelay), if any.
+std::optional<std::chrono::milliseconds> retryDelay(const grpc::Status& status) {
+  if (status.error_details().empty()) return std::nullopt;
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) return std::nullopt;
+  for (const auto& detail : details.details()) {
+    google::rpc::RetryInfo info;
+    if (!detail.Is<google::rpc::RetryInfo>() || !detail.UnpackTo(&info)) continue;
+    const auto& delay = info.retry_delay();
+    if (delay.seconds() < 0 || delay.nanos() < 0) return std::nullopt;
+    if (delay.seconds() >= std::chrono::duration_cast<std::chrono::seconds>(kMaxRetryDelay).count())
+      return kMaxRetryDelay;
+    return std::chrono::seconds(delay.seconds()) +
+           std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::nanoseconds(delay.nanos()));
+  }
+  return std::nullopt;
+}
+
+// A status as the Collector sends it when it wants a sender to wait: the code and message
+// again in a google.rpc.Status, with one RetryInfo detail, in `grpc-status-details-bin`.
+grpc::Status withRetryInfo(grpc::StatusCode code, const std::string& message, std::chrono::milliseconds delay) {
+  google::rpc::RetryInfo info;
+  info.mutable_retry_delay()->set_seconds(delay.count() / 1000);
+  info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(delay.count() % 1000 * 1000000));
+  google::rpc::Status details;
+  details.set_code(static_cast<int32_t>(code));
+  details.set_message(message);
+  details.add_details()->PackFrom(info);
+  return grpc::Status(code, message, details.SerializeAsString());
 }
 
 std::array<unsigned char, SHA256_DIGEST_LENGTH> sha256(std::string_view text) {
@@ -177,6 +215,20 @@ uint64_t recordCount(const metrics_v1::ExportMetricsServiceRequest& request) {
 using AnyRequest = std::variant<trace_v1::ExportTraceServiceRequest, logs_v1::ExportLogsServiceRequest,
                                 metrics_v1::ExportMetricsServiceRequest>;
 
+// A request read back from the disk queue; nullopt when the payload does not parse.
+std::optional<AnyRequest> parseRequest(OtlpSignal signal, const std::string& payload) {
+  auto parse = [&](auto message) -> std::optional<AnyRequest> {
+    if (!message.ParseFromString(payload)) return std::nullopt;
+    return AnyRequest(std::move(message));
+  };
+  switch (signal) {
+    case OtlpSignal::kTraces: return parse(trace_v1::ExportTraceServiceRequest());
+    case OtlpSignal::kLogs: return parse(logs_v1::ExportLogsServiceRequest());
+    case OtlpSignal::kMetrics: return parse(metrics_v1::ExportMetricsServiceRequest());
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 class OtlpServer::Impl {
@@ -216,6 +268,7 @@ class OtlpServer::Impl {
   struct Queued {
     AnyRequest request;
     size_t bytes;
+    uint64_t sequence = 0;  // its file in the disk queue; 0: in memory only
   };
 
   bool authorized(const grpc::ServerContext& context) const;
@@ -232,8 +285,15 @@ class OtlpServer::Impl {
                     metrics_v1::ExportMetricsServiceResponse& response) {
     return metrics_stub_->Export(&client, request, &response);
   }
-  // Adds `request` to the retry queue, or answers RESOURCE_EXHAUSTED when it does not fit.
-  grpc::Status enqueue(grpc::ServerContext& context, AnyRequest request);
+  // Adds `request` to the retry queue (and the disk queue, if any), or answers
+  // RESOURCE_EXHAUSTED when it does not fit and UNAVAILABLE when its file cannot be written.
+  // `asked` is the downstream's RetryInfo delay, if it gave one. Called with mutex_ held.
+  grpc::Status enqueue(grpc::ServerContext& context, AnyRequest request,
+                       std::optional<std::chrono::milliseconds> asked = std::nullopt);
+  // Opens options_.queue_dir and queues what an earlier run left there.
+  bool openDiskQueue(std::string* error);
+  // Takes the head off the queue (and its file off the disk), delivered or given up on.
+  void popHead();
   void retryLoop();
   std::shared_ptr<const Engine> engine() const {
     std::lock_guard lock(engine_mutex_);
@@ -271,6 +331,9 @@ class OtlpServer::Impl {
   std::deque<Queued> queue_;
   size_t queue_bytes_ = 0;
   bool queue_full_logged_ = false;
+  bool disk_error_logged_ = false;
+  Clock::time_point resume_at_{};  // no resend before this: the downstream's RetryInfo or our backoff
+  std::unique_ptr<DiskQueue> disk_queue_;  // null without queue_dir
   bool stop_ = false;                       // the retry thread ends
   grpc::ClientContext* resend_ = nullptr;   // the retry thread's call in flight, to cancel
   std::thread retry_thread_;
@@ -279,7 +342,8 @@ class OtlpServer::Impl {
 
   std::atomic<uint64_t> requests_{0}, values_redacted_{0}, forwarded_{0}, queued_{0},
       delivered_from_queue_{0}, rejected_queue_full_{0}, failed_{0}, unauthenticated_{0}, dropped_{0},
-      bytes_received_{0}, forward_errors_{0}, retries_{0}, policy_reloads_{0};
+      bytes_received_{0}, forward_errors_{0}, retries_{0}, policy_reloads_{0}, left_on_disk_{0},
+      loaded_from_disk_{0}, disk_corrupt_{0}, disk_errors_{0};
   std::array<std::atomic<uint64_t>, 3> requests_by_signal_{};
   std::array<std::atomic<uint64_t>, 3> records_by_signal_{};
   std::array<std::atomic<uint64_t>, kAddedLatencyBounds.size() + 1> latency_buckets_{};
@@ -330,6 +394,8 @@ bool OtlpServer::Impl::start(std::string* error) {
   trace_stub_ = trace_v1::TraceService::NewStub(channel_);
   logs_stub_ = logs_v1::LogsService::NewStub(channel_);
   metrics_stub_ = metrics_v1::MetricsService::NewStub(channel_);
+
+  if (!options_.queue_dir.empty() && !openDiskQueue(error)) return false;
 
   // Listener.
   std::shared_ptr<grpc::ServerCredentials> server_credentials = grpc::InsecureServerCredentials();
@@ -434,10 +500,35 @@ grpc::Status OtlpServer::Impl::handle(grpc::ServerContext& context, const Reques
   }
   response.Clear();
   std::lock_guard lock(mutex_);
-  return enqueue(context, std::move(request));
+  return enqueue(context, std::move(request), retryDelay(status));
 }
 
-grpc::Status OtlpServer::Impl::enqueue(grpc::ServerContext& context, AnyRequest request) {
+bool OtlpServer::Impl::openDiskQueue(std::string* error) {
+  DiskQueue::Recovered recovered;
+  disk_queue_ = DiskQueue::open(options_.queue_dir, &recovered, error);
+  if (!disk_queue_) return false;
+  disk_corrupt_ += recovered.corrupt;
+  for (auto& record : recovered.records) {
+    auto request = parseRequest(record.signal, record.payload);
+    if (!request) {
+      disk_queue_->moveAside(record.sequence, "not a valid OTLP request");
+      ++disk_corrupt_;
+      continue;
+    }
+    // All of it, even beyond queue_max_bytes: every one was acknowledged. New Exports are
+    // refused until the queue is back under the bound.
+    queue_bytes_ += record.payload.size();
+    queue_.push_back(Queued{std::move(*request), record.payload.size(), record.sequence});
+    ++loaded_from_disk_;
+  }
+  if (!queue_.empty())
+    spdlog::info("queue directory '{}': resending {} exports ({} bytes) left by the previous run",
+                 options_.queue_dir, queue_.size(), queue_bytes_);
+  return true;
+}
+
+grpc::Status OtlpServer::Impl::enqueue(grpc::ServerContext& context, AnyRequest request,
+                                       std::optional<std::chrono::milliseconds> asked) {
   const size_t bytes = std::visit([](const auto& message) { return message.ByteSizeLong(); }, request);
   if (queue_bytes_ + bytes > options_.queue_max_bytes) {
     ++rejected_queue_full_;
@@ -446,15 +537,48 @@ grpc::Status OtlpServer::Impl::enqueue(grpc::ServerContext& context, AnyRequest 
                    queue_.size(), queue_bytes_);
       queue_full_logged_ = true;
     }
+    // Both forms: gRPC clients read the trailer, OTLP exporters the RetryInfo.
     context.AddTrailingMetadata("grpc-retry-pushback-ms", std::to_string(options_.queue_full_pushback.count()));
-    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "veil retry queue full: downstream unavailable");
+    return withRetryInfo(grpc::StatusCode::RESOURCE_EXHAUSTED, "veil retry queue full: downstream unavailable",
+                         options_.queue_full_pushback);
+  }
+  uint64_t sequence = 0;
+  if (disk_queue_) {
+    // Written under the queue lock, so file order is queue order; the fsyncs are paid only
+    // while the downstream fails. The sender's OK waits for the file to be durable.
+    std::string payload;
+    std::visit([&](const auto& message) { message.SerializeToString(&payload); }, request);
+    std::string error;
+    const auto signal = std::visit([](const auto& message) { return signalOf(message); }, request);
+    sequence = disk_queue_->append(signal, payload, &error);
+    if (sequence == 0) {
+      ++disk_errors_;
+      if (!disk_error_logged_) {
+        spdlog::error("{}: refusing exports that need queueing until a write succeeds", error);
+        disk_error_logged_ = true;
+      }
+      return grpc::Status(grpc::StatusCode::UNAVAILABLE, "veil cannot store the export for retry");
+    }
+    disk_error_logged_ = false;
   }
   if (queue_.empty()) spdlog::warn("downstream unavailable: queueing exports for retry");
-  queue_.push_back(Queued{std::move(request), bytes});
+  if (asked) resume_at_ = std::max(resume_at_, Clock::now() + *asked);
+  queue_.push_back(Queued{std::move(request), bytes, sequence});
   queue_bytes_ += bytes;
   ++queued_;
   queue_changed_.notify_all();
   return grpc::Status::OK;
+}
+
+void OtlpServer::Impl::popHead() {
+  const uint64_t sequence = queue_.front().sequence;
+  queue_bytes_ -= queue_.front().bytes;
+  queue_.pop_front();
+  std::string error;
+  if (sequence != 0 && !disk_queue_->remove(sequence, &error)) {
+    ++disk_errors_;
+    spdlog::error("{}: it will be sent again after a restart", error);
+  }
 }
 
 void OtlpServer::Impl::retryLoop() {
@@ -464,6 +588,11 @@ void OtlpServer::Impl::retryLoop() {
   while (true) {
     queue_changed_.wait(lock, [&] { return stop_ || !queue_.empty(); });
     if (stop_) return;
+    if (Clock::now() < resume_at_) {
+      // resume_at_ may move later meanwhile (a first attempt told to wait): look again.
+      queue_changed_.wait_until(lock, resume_at_, [&] { return stop_; });
+      continue;
+    }
     Queued& head = queue_.front();
     grpc::ClientContext client;
     prepare(client);
@@ -499,8 +628,7 @@ void OtlpServer::Impl::retryLoop() {
         spdlog::warn("downstream refused a queued export with status {}: dropped",
                      static_cast<int>(status.error_code()));
       }
-      queue_bytes_ -= head.bytes;
-      queue_.pop_front();
+      popHead();
       queue_full_logged_ = false;
       backoff = options_.retry_initial_backoff;
       if (queue_.empty()) spdlog::info("retry queue drained");
@@ -510,9 +638,12 @@ void OtlpServer::Impl::retryLoop() {
     if (stop_) return;
     // Jitter in the upper half: spreads many veils retrying the same collector.
     std::uniform_int_distribution<long long> jitter(backoff.count() / 2, backoff.count());
-    const auto wait = std::chrono::milliseconds(jitter(random));
+    auto wait = std::chrono::milliseconds(jitter(random));
+    // A downstream that says how long to wait (RetryInfo, as the Collector sends) is obeyed
+    // when it asks for longer than our backoff.
+    if (const auto asked = retryDelay(status)) wait = std::max(wait, *asked);
     backoff = std::min(backoff * 2, options_.retry_max_backoff);
-    queue_changed_.wait_for(lock, wait, [&] { return stop_; });
+    resume_at_ = std::max(resume_at_, Clock::now() + wait);
   }
 }
 
@@ -535,11 +666,18 @@ bool OtlpServer::Impl::shutdown(std::chrono::milliseconds drain) {
   server_->Wait();
   std::lock_guard lock(mutex_);
   if (!queue_.empty()) {
-    dropped_ += queue_.size();
-    spdlog::error("shutdown deadline passed: {} queued exports ({} bytes) dropped", queue_.size(), queue_bytes_);
+    if (disk_queue_) {
+      left_on_disk_ += queue_.size();
+      spdlog::warn("shutdown deadline passed: {} queued exports ({} bytes) left in '{}' for the next start",
+                   queue_.size(), queue_bytes_, options_.queue_dir);
+    } else {
+      dropped_ += queue_.size();
+      spdlog::error("shutdown deadline passed: {} queued exports ({} bytes) dropped", queue_.size(), queue_bytes_);
+    }
     queue_.clear();
     queue_bytes_ = 0;
   }
+  disk_queue_.reset();  // unlocks the directory for the next veil
   return dropped_ == 0;
 }
 
@@ -558,6 +696,10 @@ OtlpServerStats OtlpServer::Impl::stats() const {
   stats.forward_errors = forward_errors_;
   stats.retries = retries_;
   stats.policy_reloads = policy_reloads_;
+  stats.left_on_disk = left_on_disk_;
+  stats.loaded_from_disk = loaded_from_disk_;
+  stats.disk_corrupt = disk_corrupt_;
+  stats.disk_errors = disk_errors_;
   for (size_t i = 0; i < stats.requests_by_signal.size(); ++i) {
     stats.requests_by_signal[i] = requests_by_signal_[i];
     stats.records_by_signal[i] = records_by_signal_[i];

@@ -31,12 +31,21 @@ struct OtlpServerOptions {
   bool forward_gzip = false;  // compress forwarded requests (received gzip is always accepted)
 
   // Requests the downstream refused with a retryable code wait in memory, up to this many
-  // (serialized) bytes, and are resent in order with exponential backoff and jitter.
+  // (serialized) bytes, and are resent in order with exponential backoff and jitter. With
+  // queue_dir the same bound holds for the files there (each adds a 48-byte header).
   size_t queue_max_bytes = size_t{64} << 20;
   std::chrono::milliseconds retry_initial_backoff{100};
   std::chrono::milliseconds retry_max_backoff{5000};
-  // Sent as `grpc-retry-pushback-ms` with RESOURCE_EXHAUSTED when the queue is full.
+  // Sent when the queue is full, with RESOURCE_EXHAUSTED, twice: as `grpc-retry-pushback-ms`
+  // and as a google.rpc.RetryInfo in the status details (what OTLP exporters read).
   std::chrono::milliseconds queue_full_pushback{1000};
+  // Non-empty: the retry queue is also kept in this directory (see DiskQueue), so that what
+  // was acknowledged survives a restart or crash: a request is acknowledged only once its file
+  // is durable, its file is deleted when the downstream accepts it or refuses it for good, and
+  // at start the files found there are queued again, in order, before anything new. Created
+  // mode 0700 when missing; start() fails naming it when it cannot be created, locked (another
+  // veil uses it) or written. Empty: memory only, and what is queued at shutdown is lost.
+  std::string queue_dir;
 
   // Non-empty: every Export must carry `authorization: Bearer <token>` (compared in constant
   // time), else UNAUTHENTICATED. The health service stays open for probes.
@@ -63,7 +72,13 @@ struct OtlpServerStats {
   uint64_t rejected_queue_full = 0;
   uint64_t failed = 0;             // non-retryable downstream errors passed back
   uint64_t unauthenticated = 0;
-  uint64_t dropped = 0;            // still queued when the shutdown deadline passed
+  uint64_t dropped = 0;            // still queued when the shutdown deadline passed (no queue_dir)
+  uint64_t left_on_disk = 0;       // still queued when the shutdown deadline passed, kept in queue_dir
+  uint64_t loaded_from_disk = 0;   // found in queue_dir at start and queued again
+  uint64_t disk_corrupt = 0;       // files in queue_dir at start that were unusable: renamed *.corrupt
+  // Queue file writes that failed (the Export was refused with UNAVAILABLE) or deletions that
+  // failed (the request will be sent again after a restart).
+  uint64_t disk_errors = 0;
   size_t queue_bytes = 0;          // now
   size_t queue_requests = 0;       // now
 
@@ -97,7 +112,9 @@ struct OtlpServerStats {
 // UNAVAILABLE, DATA_LOSS; and RESOURCE_EXHAUSTED only when the downstream attached status
 // details (the collector's RetryInfo) — without them it means "too large", which no retry
 // fixes. Any other code goes back to the sender as it came. A full queue answers
-// RESOURCE_EXHAUSTED with `grpc-retry-pushback-ms`.
+// RESOURCE_EXHAUSTED with `grpc-retry-pushback-ms` and a RetryInfo. A RetryInfo from the
+// downstream holds resends back for as long as it asks when that is longer than the backoff
+// (at most a minute).
 //
 // Nothing the server logs contains request content: counts, sizes and status codes only.
 //
@@ -118,8 +135,9 @@ class OtlpServer {
   int port() const;
 
   // Stops accepting, lets running Exports finish, then resends what is queued until the queue
-  // is empty or `drain` has passed; what is left is dropped and counted. Returns true when
-  // nothing was dropped. Idempotent.
+  // is empty or `drain` has passed; what is left is dropped and counted, or with queue_dir
+  // left on disk for the next start (counted as left_on_disk, not dropped), and the
+  // directory is unlocked. Returns true when nothing was dropped. Idempotent.
   bool shutdown(std::chrono::milliseconds drain);
 
   OtlpServerStats stats() const;

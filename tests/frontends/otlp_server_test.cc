@@ -19,6 +19,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -34,7 +35,10 @@
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/metrics/v1/metrics_service.grpc.pb.h"
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "frontends/disk_queue.h"
 #include "frontends/metrics_http.h"
+#include "google/rpc/retry_info.pb.h"
+#include "google/rpc/status.pb.h"
 #include "support/test_policy.h"
 
 namespace veil::frontends {
@@ -135,7 +139,18 @@ struct Behaviour {
   int unavailable_next = 0;  // fail this many Exports with UNAVAILABLE, then succeed
   grpc::StatusCode fail_always = grpc::StatusCode::OK;
   int64_t rejected = 0;  // > 0: answer with partial success
+  // Answer this many Exports RESOURCE_EXHAUSTED with a RetryInfo asking for `throttle_delay`,
+  // as the Collector does when it wants its senders to wait.
+  int throttle_next = 0;
+  std::chrono::milliseconds throttle_delay{0};
 };
+
+// The google.rpc.Status in `status`'s details (empty when there are none or they do not parse).
+google::rpc::Status statusDetails(const grpc::Status& status) {
+  google::rpc::Status details;
+  if (!details.ParseFromString(status.error_details())) details.Clear();
+  return details;
+}
 
 // A collector that records what it receives.
 class FakeCollector {
@@ -181,6 +196,8 @@ class FakeCollector {
   std::vector<trace_v1::ExportTraceServiceRequest> traces;
   std::vector<logs_v1::ExportLogsServiceRequest> logs;
   std::vector<metrics_v1::ExportMetricsServiceRequest> metrics;
+  std::vector<std::string> arrivals;  // the signal of each accepted Export, in arrival order
+  std::vector<std::chrono::steady_clock::time_point> attempt_times;
   bool saw_authorization = false;
 
  private:
@@ -200,13 +217,29 @@ class FakeCollector {
   grpc::Status receive(grpc::ServerContext& context, const Request& request, Response& response) {
     std::lock_guard lock(mutex_);
     ++attempts_;
+    attempt_times.push_back(std::chrono::steady_clock::now());
     changed_.notify_all();
     if (context.client_metadata().count("authorization")) saw_authorization = true;
+    if (behaviour_.throttle_next > 0) {
+      --behaviour_.throttle_next;
+      google::rpc::RetryInfo info;
+      info.mutable_retry_delay()->set_seconds(behaviour_.throttle_delay.count() / 1000);
+      info.mutable_retry_delay()->set_nanos(static_cast<int32_t>(behaviour_.throttle_delay.count() % 1000 * 1000000));
+      google::rpc::Status details;
+      details.set_code(static_cast<int32_t>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+      details.set_message("memory limit");
+      details.add_details()->PackFrom(info);
+      return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "memory limit", details.SerializeAsString());
+    }
     if (behaviour_.unavailable_next > 0) {
       --behaviour_.unavailable_next;
       return grpc::Status(grpc::StatusCode::UNAVAILABLE, "warming up");
     }
     if (behaviour_.fail_always != grpc::StatusCode::OK) return grpc::Status(behaviour_.fail_always, "refused");
+    arrivals.push_back(kOtlpSignalNames[static_cast<size_t>(
+        std::is_same_v<Request, trace_v1::ExportTraceServiceRequest>  ? OtlpSignal::kTraces
+        : std::is_same_v<Request, logs_v1::ExportLogsServiceRequest> ? OtlpSignal::kLogs
+                                                                      : OtlpSignal::kMetrics)]);
     if constexpr (std::is_same_v<Request, trace_v1::ExportTraceServiceRequest>) {
       traces.push_back(request);
       if (behaviour_.rejected) {
@@ -505,6 +538,215 @@ TEST_F(OtlpServerTest, HealthServiceAnswersServingWithoutToken) {
   std::string response;
   ASSERT_TRUE(sender_->checkHealth(response).ok());
   EXPECT_EQ(response, std::string("\x08\x01", 2));
+}
+
+TEST_F(OtlpServerTest, AnswersQueueFullWithRetryInfoInStatusDetails) {
+  const auto request = logsRequest(true);
+  startVeil([&](OtlpServerOptions& options) {
+    options.queue_max_bytes = request.ByteSizeLong() * 3 / 2;  // room for one
+    options.queue_full_pushback = 1250ms;
+  });
+  downstream_.set({.fail_always = grpc::StatusCode::UNAVAILABLE});
+  ASSERT_TRUE(sender_->send(request).ok());
+  const auto status = sender_->send(request);
+  ASSERT_EQ(status.error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const auto details = statusDetails(status);
+  EXPECT_EQ(details.code(), static_cast<int32_t>(grpc::StatusCode::RESOURCE_EXHAUSTED));
+  EXPECT_EQ(details.message(), status.error_message());
+  ASSERT_EQ(details.details_size(), 1);
+  EXPECT_EQ(details.details(0).type_url(), "type.googleapis.com/google.rpc.RetryInfo");
+  google::rpc::RetryInfo info;
+  ASSERT_TRUE(details.details(0).UnpackTo(&info));
+  EXPECT_EQ(info.retry_delay().seconds(), 1);
+  EXPECT_EQ(info.retry_delay().nanos(), 250000000);
+}
+
+TEST_F(OtlpServerTest, WaitsAsLongAsTheDownstreamsRetryInfoAsks) {
+  startVeil();  // backoff 5..40 ms: far below what the downstream asks
+  downstream_.set({.throttle_next = 2, .throttle_delay = 200ms});
+  ASSERT_TRUE(sender_->send(logsRequest(false)).ok());  // throttled on the first attempt: queued
+  ASSERT_TRUE(downstream_.waitFor([&] { return downstream_.logs.size() == 1; }));
+  std::lock_guard lock(downstream_.mutex_);
+  ASSERT_EQ(downstream_.attempt_times.size(), 3u);
+  // Asked on the first attempt (then queued) and on the first resend alike.
+  for (size_t i = 1; i < 3; ++i)
+    EXPECT_GE(downstream_.attempt_times[i] - downstream_.attempt_times[i - 1], 190ms) << "attempt " << i;
+  EXPECT_TRUE(sameMessage(logsRequest(true), downstream_.logs[0]));
+}
+
+// Veil in front of the fake collector with its retry queue in a fresh directory.
+class OtlpDiskQueueTest : public OtlpServerTest {
+ protected:
+  void SetUp() override {
+    OtlpServerTest::SetUp();
+    char pattern[] = "/tmp/veil-otlp-queue-XXXXXX";
+    ASSERT_NE(::mkdtemp(pattern), nullptr);
+    root_ = pattern;
+    queue_dir_ = root_ / "queue";  // made by veil
+  }
+  void TearDown() override { std::filesystem::remove_all(root_); }
+
+  void startVeilOnDisk(const std::function<void(OtlpServerOptions&)>& adjust = {}) {
+    startVeil([&](OtlpServerOptions& options) {
+      options.queue_dir = queue_dir_.string();
+      if (adjust) adjust(options);
+    });
+  }
+  // The names of the files in the queue directory, sorted.
+  std::vector<std::string> files() const {
+    std::vector<std::string> names;
+    for (const auto& entry : std::filesystem::directory_iterator(queue_dir_))
+      names.push_back(entry.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+  }
+  // Waits until the retry queue is empty.
+  bool drained() {
+    const auto give_up = std::chrono::steady_clock::now() + kWait;
+    while (server_->stats().queue_requests > 0) {
+      if (std::chrono::steady_clock::now() > give_up) return false;
+      std::this_thread::sleep_for(1ms);
+    }
+    return true;
+  }
+
+  std::filesystem::path root_, queue_dir_;
+};
+
+TEST_F(OtlpDiskQueueTest, QueuedRequestsSurviveARestartAndArriveInOrderOnce) {
+  startVeilOnDisk();
+  const int port = downstream_.port();
+  downstream_.stop();
+  // Every signal, interleaved: the file order must be the queue order.
+  for (int i = 0; i < 6; ++i) {
+    const auto tag = std::to_string(i);
+    const auto status = i % 3 == 0   ? sender_->send(traceRequest(false, "span " + tag))
+                        : i % 3 == 1 ? sender_->send(logsRequest(false, " #" + tag))
+                                     : sender_->send(metricsRequest(false));
+    ASSERT_TRUE(status.ok()) << i << ": " << status.error_message();
+  }
+  EXPECT_EQ(files().size(), 6u);  // acknowledged, so already on disk
+  EXPECT_EQ(std::filesystem::status(queue_dir_).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_all);
+  EXPECT_EQ(std::filesystem::status(queue_dir_ / files()[0]).permissions() & std::filesystem::perms::all,
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
+  EXPECT_TRUE(server_->shutdown(50ms));  // nothing dropped: all of it stays on disk
+  auto stats = server_->stats();
+  EXPECT_EQ(stats.left_on_disk, 6u);
+  EXPECT_EQ(stats.dropped, 0u);
+  EXPECT_EQ(files().size(), 6u);
+  server_.reset();
+
+  ASSERT_TRUE(downstream_.start(port));
+  startVeilOnDisk();
+  ASSERT_TRUE(drained());
+  stats = server_->stats();
+  EXPECT_EQ(stats.loaded_from_disk, 6u);
+  EXPECT_EQ(stats.delivered_from_queue, 6u);
+  EXPECT_EQ(stats.disk_corrupt, 0u);
+  EXPECT_TRUE(files().empty());
+  EXPECT_TRUE(server_->shutdown(kWait));
+  std::lock_guard lock(downstream_.mutex_);
+  const std::vector<std::string> order = {"traces", "logs", "metrics", "traces", "logs", "metrics"};
+  EXPECT_EQ(downstream_.arrivals, order);
+  ASSERT_EQ(downstream_.traces.size(), 2u);
+  ASSERT_EQ(downstream_.logs.size(), 2u);
+  ASSERT_EQ(downstream_.metrics.size(), 2u);
+  for (int k = 0; k < 2; ++k) {
+    EXPECT_TRUE(sameMessage(traceRequest(true, "span " + std::to_string(3 * k)), downstream_.traces[k]));
+    EXPECT_TRUE(sameMessage(logsRequest(true, " #" + std::to_string(3 * k + 1)), downstream_.logs[k]));
+    EXPECT_TRUE(sameMessage(metricsRequest(true), downstream_.metrics[k]));
+  }
+}
+
+TEST_F(OtlpDiskQueueTest, MovesCorruptAndTruncatedFilesAsideAndDeliversTheRest) {
+  startVeilOnDisk();
+  const int port = downstream_.port();
+  downstream_.stop();
+  for (int i = 0; i < 3; ++i) ASSERT_TRUE(sender_->send(logsRequest(false, " #" + std::to_string(i))).ok());
+  server_->shutdown(0ms);
+  server_.reset();
+  const auto names = files();
+  ASSERT_EQ(names.size(), 3u);
+  {  // the first: one payload byte flipped
+    std::fstream file(queue_dir_ / names[0], std::ios::in | std::ios::out | std::ios::binary);
+    file.seekg(-1, std::ios::end);
+    const char last = static_cast<char>(file.get());
+    file.seekp(-1, std::ios::end);
+    file.put(static_cast<char>(last ^ 0x20));
+  }
+  std::filesystem::resize_file(queue_dir_ / names[2], std::filesystem::file_size(queue_dir_ / names[2]) - 5);
+
+  ASSERT_TRUE(downstream_.start(port));
+  startVeilOnDisk();
+  ASSERT_TRUE(drained());
+  const auto stats = server_->stats();
+  EXPECT_EQ(stats.disk_corrupt, 2u);
+  EXPECT_EQ(stats.loaded_from_disk, 1u);
+  const std::vector<std::string> left = {names[0] + ".corrupt", names[2] + ".corrupt"};
+  EXPECT_EQ(files(), left);
+  std::lock_guard lock(downstream_.mutex_);
+  ASSERT_EQ(downstream_.logs.size(), 1u);
+  EXPECT_TRUE(sameMessage(logsRequest(true, " #1"), downstream_.logs[0]));
+}
+
+TEST_F(OtlpDiskQueueTest, RefusesToStartWhenTheQueueDirectoryCannotBeCreatedOrWritten) {
+  OtlpServerOptions options;
+  options.listen_address = "127.0.0.1:0";
+  options.forward_address = downstream_.address();
+  std::ofstream(root_ / "file") << "not a directory";
+  options.queue_dir = (root_ / "file" / "queue").string();
+  std::string error;
+  EXPECT_FALSE(OtlpServer::start(foundationPolicy(), options, &error));
+  EXPECT_EQ(error, "queue directory '" + options.queue_dir + "': cannot create: Not a directory");
+
+  if (::geteuid() != 0) {  // root writes anywhere
+    const auto read_only = root_ / "read-only";
+    std::filesystem::create_directory(read_only);
+    std::filesystem::permissions(read_only, std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+    options.queue_dir = read_only.string();
+    EXPECT_FALSE(OtlpServer::start(foundationPolicy(), options, &error));
+    EXPECT_EQ(error, "queue directory '" + options.queue_dir + "': cannot write: Permission denied");
+    std::filesystem::permissions(read_only, std::filesystem::perms::owner_all);
+  }
+
+  // A second veil on a directory in use would send everything twice.
+  startVeilOnDisk();
+  options.queue_dir = queue_dir_.string();
+  EXPECT_FALSE(OtlpServer::start(foundationPolicy(), options, &error));
+  EXPECT_EQ(error, "queue directory '" + options.queue_dir + "': in use by another veil");
+}
+
+TEST_F(OtlpDiskQueueTest, AnswersUnavailableWhenTheQueueFileCannotBeWritten) {
+  startVeilOnDisk();
+  downstream_.stop();
+  std::filesystem::remove_all(queue_dir_);  // veil holds the directory open; files can no longer be made
+  const auto status = sender_->send(logsRequest(false));
+  EXPECT_EQ(status.error_code(), grpc::StatusCode::UNAVAILABLE);  // not acknowledged: the sender retries
+  EXPECT_EQ(status.error_message(), "veil cannot store the export for retry");
+  const auto stats = server_->stats();
+  EXPECT_EQ(stats.disk_errors, 1u);
+  EXPECT_EQ(stats.queued, 0u);
+  EXPECT_EQ(stats.queue_requests, 0u);
+}
+
+TEST_F(OtlpDiskQueueTest, QueueBytesBoundHoldsOnDisk) {
+  const auto request = logsRequest(true);
+  startVeilOnDisk([&](OtlpServerOptions& options) {
+    options.queue_max_bytes = request.ByteSizeLong() * 5 / 2;  // room for two
+  });
+  downstream_.stop();
+  ASSERT_TRUE(sender_->send(request).ok());
+  ASSERT_TRUE(sender_->send(request).ok());
+  EXPECT_EQ(sender_->send(request).error_code(), grpc::StatusCode::RESOURCE_EXHAUSTED);
+  const auto names = files();
+  ASSERT_EQ(names.size(), 2u);
+  uintmax_t payload_bytes = 0;
+  for (const auto& name : names) payload_bytes += std::filesystem::file_size(queue_dir_ / name) - DiskQueue::kHeaderBytes;
+  EXPECT_LE(payload_bytes, request.ByteSizeLong() * 5 / 2);
+  const auto stats = server_->stats();
+  EXPECT_EQ(stats.rejected_queue_full, 1u);
+  EXPECT_EQ(stats.queue_bytes, payload_bytes);
 }
 
 // A throwaway PKI for TLS tests: a CA, and leaf certificates it signs for 127.0.0.1.
@@ -831,6 +1073,19 @@ TEST(PrometheusTextTest, EscapesRuleIdsAndMakesHistogramCumulative) {
   EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_bucket{le=\"+Inf\"} 4"));
   EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_sum 1.5"));
   EXPECT_TRUE(hasLine(text, "veil_otlp_added_latency_seconds_count 4"));
+}
+
+TEST(PrometheusTextTest, ShowsTheDiskQueueCounters) {
+  OtlpServerStats stats;
+  stats.left_on_disk = 4;
+  stats.loaded_from_disk = 3;
+  stats.disk_corrupt = 2;
+  stats.disk_errors = 1;
+  const std::string text = prometheusText(stats);
+  EXPECT_TRUE(hasLine(text, "veil_otlp_left_on_disk_total 4"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_loaded_from_disk_total 3"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_queue_files_corrupt_total 2"));
+  EXPECT_TRUE(hasLine(text, "veil_otlp_queue_disk_errors_total 1"));
 }
 
 // A policy that knows nothing of the foundation rules: only the user name "bob".
