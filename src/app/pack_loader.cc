@@ -55,7 +55,7 @@ core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std:
   if (!node.IsMap()) reader.fail(node, "each rule must be a mapping");
   reader.allowOnly(node,
                    {"id", "description", "category", "tags", "pattern", "keywords", "validator",
-                    "action", "examples"},
+                    "prefilter", "action", "examples"},
                    "a rule");
   core::Rule rule;
   const std::string what = readCommon(reader, node, pack, "rule", rule);
@@ -66,6 +66,11 @@ core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std:
     std::string error;
     rule.validator = core::parseValidator(spec, &error);
     if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
+  }
+  if (const std::string name = reader.scalar(node, "prefilter", what, false); !name.empty()) {
+    std::string error;
+    rule.prefilter = core::parsePrefilter(name, &error);
+    if (!rule.prefilter) reader.fail(node["prefilter"], error + " (in " + what + ")");
   }
   return rule;
 }

@@ -68,6 +68,7 @@ int onHyperscanMatch(unsigned int id, unsigned long long, unsigned long long, un
 ScanContext::ScanContext(const PatternSet& patterns)
     : findings_per_rule_(patterns.rules().size(), 0) {
   hs_scratch_t* scratch = nullptr;
+  if (!patterns.prototype_scratch_) return;  // every rule prefiltered: no database
   if (hs_clone_scratch(patterns.prototype_scratch_.get(), &scratch) != HS_SUCCESS) {
     throw std::bad_alloc();
   }
@@ -88,7 +89,8 @@ std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
   key += '\0' + std::to_string(kHyperscanFlags) + '\0' + std::to_string(rules.size());
   for (const Rule& rule : rules) {
     key += '\0';
-    key += rule.pattern;
+    // A prefiltered rule is not in the database; its pattern only counts as a placeholder.
+    key += rule.prefilter ? "\0prefilter:" + rule.prefilter->name : rule.pattern;
   }
   key += "\0literals";
   for (const auto& literal : field_literals) {
@@ -146,8 +148,14 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
     return nullptr;
   }
   if (!set->compileSpans(error)) return nullptr;
+  for (size_t i = 0; i < set->rules_.size(); ++i) {
+    if (!set->rules_[i].prefilter) continue;
+    set->prefiltered_.push_back(static_cast<uint32_t>(i));
+    set->prefiltered_shapes_ |= set->rules_[i].prefilter->shape;
+  }
+  const bool needs_database = set->prefiltered_.size() < set->rules_.size() || !set->field_literals_.empty();
 
-  if (!serialized_database.empty()) {
+  if (!serialized_database.empty() && needs_database) {
     hs_database_t* db = nullptr;
     if (hs_deserialize_database(serialized_database.data(), serialized_database.size(), &db) ==
         HS_SUCCESS) {
@@ -155,12 +163,14 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
       *used_cache = true;
     }
   }
-  if (!set->database_) {
+  if (!set->database_ && needs_database) {
     std::vector<const char*> expressions;
-    std::vector<unsigned> flags(set->rules_.size(), kHyperscanFlags);
+    std::vector<unsigned> flags;
     std::vector<unsigned> ids;
     for (size_t i = 0; i < set->rules_.size(); ++i) {
+      if (set->rules_[i].prefilter) continue;
       expressions.push_back(set->rules_[i].pattern.c_str());
+      flags.push_back(kHyperscanFlags);
       ids.push_back(static_cast<unsigned>(i));
     }
     for (size_t i = 0; i < set->field_literals_.size(); ++i) {
@@ -175,7 +185,7 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
                          &compile_error) != HS_SUCCESS) {
       // expression < 0: the error is not specific to one rule (e.g. out of memory).
       const int which = compile_error ? compile_error->expression : -1;
-      *error = {which < 0 ? set->rules_.size() : static_cast<size_t>(which),
+      *error = {which < 0 ? set->rules_.size() : ids[static_cast<size_t>(which)],
                 std::string("Hyperscan: ") +
                     (compile_error ? compile_error->message : "unknown error")};
       hs_free_compile_error(compile_error);
@@ -184,6 +194,7 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
     set->database_.reset(db);
   }
 
+  if (!set->database_) return set;
   hs_scratch_t* scratch = nullptr;
   if (hs_alloc_scratch(set->database_.get(), &scratch) != HS_SUCCESS) {
     // A cached database that deserialised but is unusable here: compile afresh.
@@ -197,6 +208,7 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
 }
 
 std::string PatternSet::serializeDatabase() const {
+  if (!database_) return {};
   char* bytes = nullptr;
   size_t length = 0;
   if (hs_serialize_database(database_.get(), &bytes, &length) != HS_SUCCESS) return {};
@@ -211,8 +223,16 @@ void PatternSet::findAll(ScanContext& ctx, std::string_view value,
   if (value.empty()) return;
   ctx.fired_.clear();
   // Records longer than 4 GiB never reach here: the frontends cut them into windows.
-  hs_scan(database_.get(), value.data(), static_cast<unsigned>(value.size()), 0,
-          ctx.scratch_.get(), onHyperscanMatch, &ctx.fired_);
+  if (database_) {
+    hs_scan(database_.get(), value.data(), static_cast<unsigned>(value.size()), 0,
+            ctx.scratch_.get(), onHyperscanMatch, &ctx.fired_);
+  }
+  if (prefiltered_shapes_) {
+    const unsigned shapes = numberShapes(value, prefiltered_shapes_);
+    for (uint32_t rule : prefiltered_) {
+      if (shapes & rules_[rule].prefilter->shape) ctx.fired_.push_back(rule);
+    }
+  }
   for (uint32_t id : ctx.fired_) {
     if (id < rules_.size()) {
       findSpans(ctx, id, value, out);

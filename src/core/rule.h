@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "core/action.h"
+#include "core/prefilters.h"
 #include "core/validators.h"
 
 namespace veil::core {
@@ -20,6 +21,8 @@ struct Rule {
   std::string pattern;
   std::vector<std::string> keywords;
   std::optional<Validator> validator;
+  // Set: this scanner, not Hyperscan, decides which values the pattern runs on.
+  std::optional<Prefilter> prefilter;
   std::optional<Action> action;  // unset: the policy's default for the category
   std::string pack;               // name of the pack the rule came from
   std::string origin;             // "file:line" for error messages

@@ -63,7 +63,12 @@ TEST(PackLoaderTest, LoadsAValidPack) {
 TEST(PackLoaderTest, UnknownKeyIsAnErrorWithItsLine) {
   EXPECT_EQ(loadError(std::string(kRuleHead) + "    pattern: 'x'\n    severity: high\n"),
             ":7: unknown key 'severity' in a rule; allowed: id, description, category, tags, "
-            "pattern, keywords, validator, action, examples");
+            "pattern, keywords, validator, prefilter, action, examples");
+}
+
+TEST(PackLoaderTest, UnknownPrefilterListsTheAllowedOnes) {
+  EXPECT_EQ(loadError(std::string(kRuleHead) + "    pattern: 'x'\n    prefilter: digits\n"),
+            ":7: unknown prefilter 'digits'; allowed: card-number, us-ssn, iban, email (in rule 'my-rule')");
 }
 
 TEST(PackLoaderTest, UnknownActionListsTheAllowedOnes) {
