@@ -84,8 +84,9 @@ void readServe(const YamlReader& reader, const std::filesystem::path& path, cons
   }
   if (const YAML::Node queue = node["queue"]) {
     if (!queue.IsMap()) reader.fail(queue, "'serve.queue' must be a mapping");
-    reader.allowOnly(queue, {"max_bytes"}, "'serve.queue'");
+    reader.allowOnly(queue, {"max_bytes", "dir"}, "'serve.queue'");
     if (queue["max_bytes"]) options.queue_max_bytes = reader.count(queue["max_bytes"], "'serve.queue.max_bytes'");
+    if (queue["dir"]) options.queue_dir = relativeTo(path, reader.scalar(queue, "dir", "'serve.queue'", true)).string();
   }
   if (const YAML::Node token = node["token"]) {
     // The token itself never sits in the config: configs get copied, pasted and committed.

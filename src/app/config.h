@@ -51,7 +51,7 @@ struct Config {
 //     forward_timeout_ms: 5000
 //     forward_gzip: true
 //     max_message_bytes: 16777216
-//     queue: {max_bytes: 67108864}
+//     queue: {max_bytes: 67108864, dir: /var/lib/veil/queue}
 //     drain_timeout_ms: 10000
 //     metrics_listen: 127.0.0.1:9464
 //     token: {file: /etc/veil/token}            # or {env: VEIL_TOKEN}

@@ -174,6 +174,7 @@ veil::app::ServeSettings serveSettings(const CLI::App& serve, veil::app::ServeSe
   take("--forward-timeout-ms", [](auto& s) -> auto& { return s.options.forward_timeout; });
   take("--forward-gzip", [](auto& s) -> auto& { return s.options.forward_gzip; });
   take("--queue-bytes", [](auto& s) -> auto& { return s.options.queue_max_bytes; });
+  take("--queue-dir", [](auto& s) -> auto& { return s.options.queue_dir; });
   take("--drain-timeout-ms", [](auto& s) -> auto& { return s.drain_timeout_ms; });
   take("--metrics-listen", [](auto& s) -> auto& { return s.metrics_listen; });
   // A token flag replaces the config's token source whichever kind each names.
@@ -250,10 +251,11 @@ int runServe(std::shared_ptr<const veil::core::Policy> policy, const veil::app::
   if (print_stats)
     std::fprintf(stderr,
                  "veil: %llu exports, %llu values redacted; %llu forwarded, %llu queued (%llu delivered later, "
-                 "%llu dropped at shutdown), %llu refused with queue full, %llu failed downstream, %llu unauthenticated\n",
+                 "%llu dropped at shutdown, %llu left on disk, %llu loaded from disk), %llu refused with queue full, %llu failed downstream, %llu unauthenticated\n",
                  static_cast<unsigned long long>(stats.requests), static_cast<unsigned long long>(stats.values_redacted),
                  static_cast<unsigned long long>(stats.forwarded), static_cast<unsigned long long>(stats.queued),
                  static_cast<unsigned long long>(stats.delivered_from_queue), static_cast<unsigned long long>(stats.dropped),
+                 static_cast<unsigned long long>(stats.left_on_disk), static_cast<unsigned long long>(stats.loaded_from_disk),
                  static_cast<unsigned long long>(stats.rejected_queue_full), static_cast<unsigned long long>(stats.failed),
                  static_cast<unsigned long long>(stats.unauthenticated));
   return kExitOk;
@@ -319,6 +321,7 @@ int main(int argc, char** argv) {
   serve->add_option("--forward-timeout-ms", forward_timeout_ms, "Deadline for each forwarded request")->capture_default_str()->check(CLI::Range(int64_t{1}, int64_t{600000}));
   serve->add_flag("--forward-gzip", serve_options.forward_gzip, "Compress forwarded requests with gzip");
   serve->add_option("--queue-bytes", serve_options.queue_max_bytes, "Memory for requests waiting while the collector is unavailable")->capture_default_str();
+  serve->add_option("--queue-dir", serve_options.queue_dir, "Keep the retry queue in this directory too, so that it survives a restart (created 0700 if missing)");
   serve->add_option("--drain-timeout-ms", serve_flags.drain_timeout_ms, "On SIGTERM/SIGINT, how long to keep resending queued requests")->capture_default_str()->check(CLI::Range(int64_t{0}, int64_t{600000}));
   serve->add_option("--metrics-listen", serve_flags.metrics_listen, "Serve Prometheus metrics (GET /metrics) over HTTP on this address, HOST:PORT (default: off)");
   auto* token_file = serve->add_option("--token-file", serve_flags.token_file, "Require `authorization: Bearer <token>`, the token read from this file")->check(CLI::ExistingFile);

@@ -137,7 +137,7 @@ TEST_F(ConfigTest, ServeSettingsFromTheFile) {
                    "  forward_timeout_ms: 2500\n"
                    "  forward_gzip: true\n"
                    "  max_message_bytes: 33554432\n"
-                   "  queue: {max_bytes: 1048576}\n"
+                   "  queue: {max_bytes: 1048576, dir: spool}\n"
                    "  drain_timeout_ms: 0\n"
                    "  metrics_listen: 127.0.0.1:9464\n"
                    "  token: {file: token}\n"
@@ -151,6 +151,7 @@ TEST_F(ConfigTest, ServeSettingsFromTheFile) {
   EXPECT_TRUE(serve.options.forward_gzip);
   EXPECT_EQ(serve.options.max_message_bytes, 32 << 20);
   EXPECT_EQ(serve.options.queue_max_bytes, size_t{1} << 20);
+  EXPECT_EQ(serve.options.queue_dir, (dir_ / "spool").string());
   EXPECT_EQ(serve.drain_timeout_ms, 0);
   EXPECT_EQ(serve.metrics_listen, "127.0.0.1:9464");
   // Paths are relative to the config file, wherever veil is started from.
@@ -183,7 +184,7 @@ TEST_F(ConfigTest, ServeErrorsNameTheKeyAndLine) {
   EXPECT_EQ(error("serve:\n  token: {file: a, env: B}\n"), ":2: 'serve.token' takes 'file' or 'env', not both");
   // The token itself has no place in a config file.
   EXPECT_EQ(error("serve:\n  token: s3cr3t-value\n"), ":2: 'serve.token' must be a mapping: {file: PATH} or {env: NAME}");
-  EXPECT_EQ(error("serve:\n  queue: {bytes: 10}\n"), ":2: unknown key 'bytes' in 'serve.queue'; allowed: max_bytes");
+  EXPECT_EQ(error("serve:\n  queue: {bytes: 10}\n"), ":2: unknown key 'bytes' in 'serve.queue'; allowed: max_bytes, dir");
 }
 
 }  // namespace

@@ -35,7 +35,7 @@ serve:
   forward: 127.0.0.1:$downstream
   metrics_listen: 127.0.0.1:$metrics_port
   token: {file: token}
-  queue: {max_bytes: 123456}
+  queue: {max_bytes: 123456, dir: spool}
 YAML
 
 # 1. Every setting from the file: listener, forward address (no --forward flag), metrics.
@@ -50,6 +50,9 @@ else
 fi
 if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1',$listen),2)" 2>/dev/null; then
   pass "listens on serve.listen"; else fail "listens on serve.listen"; fi
+# The queue directory, relative to the config file, made private.
+[[ "$(stat -c %a "$WORK/spool" 2>/dev/null)" == 700 ]] && pass "serve.queue.dir created 0700 next to the config" \
+  || fail "serve.queue.dir: $(ls -ld "$WORK/spool" 2>&1)"
 kill "${pids[0]}"; wait "${pids[0]}"; code=$?
 [[ $code -eq 0 ]] && pass "SIGTERM exits 0" || fail "SIGTERM exit code $code"
 grep -q 's3cr3t' "$WORK/err1" && fail "token in veil's log" || pass "token not in veil's log"
@@ -67,6 +70,13 @@ kill "${pids[1]}"; wait "${pids[1]}"
 "$VEIL" serve --listen "127.0.0.1:$listen" > /dev/null 2> "$WORK/err3"; code=$?
 if [[ $code -eq 2 ]] && grep -q 'serve.forward' "$WORK/err3"; then pass "missing forward address named"
 else fail "missing forward address: exit $code, $(cat "$WORK/err3")"; fi
+
+# 3b. A queue directory that cannot be made: a clear error naming it, exit 2.
+touch "$WORK/plain-file"
+"$VEIL" serve --listen "127.0.0.1:$listen" --forward "127.0.0.1:$downstream" --queue-dir "$WORK/plain-file/q" \
+  > /dev/null 2> "$WORK/err3b"; code=$?
+if [[ $code -eq 2 ]] && grep -q "plain-file/q" "$WORK/err3b"; then pass "unusable --queue-dir named"
+else fail "unusable --queue-dir: exit $code, $(cat "$WORK/err3b")"; fi
 
 # 4. `veil config check` points at the bad serve key's line.
 printf 'packs: [secrets]\nserve:\n  forward: nowhere\n' > "$WORK/bad.yaml"
