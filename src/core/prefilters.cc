@@ -4,7 +4,9 @@
 #include <cstdint>
 #include <cstring>
 
-#if defined(__SSE2__)
+#if defined(__AVX2__)
+#include <immintrin.h>
+#elif defined(__SSE2__)
 #include <emmintrin.h>
 #endif
 
@@ -79,11 +81,34 @@ ByteClasses classify16(__m128i bytes) {
 }
 #endif
 
+#if defined(__AVX2__)
+ByteClasses classify32(__m256i bytes) {
+  ByteClasses c;
+  const __m256i from_zero = _mm256_sub_epi8(bytes, _mm256_set1_epi8('0'));
+  c.digit = static_cast<uint32_t>(
+      _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(from_zero, _mm256_set1_epi8(9)), from_zero)));
+  const __m256i from_a = _mm256_sub_epi8(bytes, _mm256_set1_epi8('A'));
+  c.upper = static_cast<uint32_t>(
+      _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(from_a, _mm256_set1_epi8(25)), from_a)));
+  c.separator = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(
+      _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(' ')), _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('-')))));
+  return c;
+}
+#endif
+
 // Classes of s[0, n), n <= 64; bits at and past n are clear.
 ByteClasses classify(const unsigned char* s, size_t n) {
   ByteClasses c;
 #if defined(__SSE2__)
   size_t k = 0;
+#if defined(__AVX2__)
+  for (; k + 32 <= n; k += 32) {
+    const ByteClasses part = classify32(_mm256_loadu_si256(reinterpret_cast<const __m256i*>(s + k)));
+    c.digit |= part.digit << k;
+    c.upper |= part.upper << k;
+    c.separator |= part.separator << k;
+  }
+#endif
   for (; k + 16 <= n; k += 16) {
     const ByteClasses part = classify16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(s + k)));
     c.digit |= part.digit << k;
