@@ -106,11 +106,55 @@ Range valueAt(std::string_view text, size_t at) {
 
 }  // namespace
 
+namespace {
+
+bool isNameChar(char c) {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+
+bool allOf(std::string_view text, bool (*pred)(char)) {
+  for (char c : text) {
+    if (!pred(c)) return false;
+  }
+  return true;
+}
+
+// A template or variable standing where the secret will go: `${DB_PASSWORD}`, `$API_TOKEN`,
+// `{{ .Values.db.password }}`, `<your-api-key>`, `%(secret)s`, `%API_KEY%`.
+bool isPlaceholder(std::string_view v) {
+  if (v.size() >= 2 && v.front() == '$') {
+    if (v[1] == '{') return v.back() == '}';
+    return !(v[1] >= '0' && v[1] <= '9') && allOf(v.substr(1), isNameChar);
+  }
+  if (v.size() >= 4 && v.substr(0, 2) == "{{" && v.substr(v.size() - 2) == "}}") return true;
+  if (v.size() >= 3 && v.front() == '<' && v.back() == '>') {
+    return allOf(v.substr(1, v.size() - 2), [](char c) { return isNameChar(c) || c == '-' || c == '.' || c == ' '; });
+  }
+  if (v.size() >= 4 && v.substr(0, 2) == "%(" && v.substr(v.size() - 2) == ")s") return true;
+  if (v.size() >= 3 && v.front() == '%' && v.back() == '%') return allOf(v.substr(1, v.size() - 2), isNameChar);
+  return false;
+}
+
+}  // namespace
+
 bool holdsNoSecret(std::string_view value) {
   if (value.find_first_not_of('*') == std::string_view::npos) return true;
+  if (value.size() >= 4 && value.find_first_not_of("xX") == std::string_view::npos) return true;
+  if (isPlaceholder(value)) return true;
+  // `Bearer ${TOKEN}`, `token $GITHUB_TOKEN`, `Basic <base64>`: a scheme before a placeholder.
+  if (const size_t blank = value.find_first_of(" \t"); blank != std::string_view::npos &&
+                                                      isAuthScheme(value.substr(0, blank))) {
+    const size_t rest = value.find_first_not_of(" \t", blank);
+    return rest == std::string_view::npos || holdsNoSecret(value.substr(rest));
+  }
+  // `[REDACTED]`, `(empty)`, `<hidden>` and the same cut at a delimiter: `(empty`.
+  if (!value.empty() && (value.front() == '(' || value.front() == '[' || value.front() == '<')) value.remove_prefix(1);
+  if (!value.empty() && (value.back() == ')' || value.back() == ']' || value.back() == '>')) value.remove_suffix(1);
   if (value.size() > 9) return false;
   for (std::string_view word : {"true", "false", "null", "none", "nil", "yes", "no", "on", "off",
-                                "empty", "undefined", "unset", "required", "-"}) {
+                                "empty", "undefined", "unset", "required", "-", "redacted",
+                                "hidden", "masked", "filtered", "removed", "omitted", "sanitized",
+                                "scrubbed", "censored"}) {
     if (equalsIgnoreCase(value, word)) return true;
   }
   return false;

@@ -65,6 +65,19 @@ TEST_F(RecordRedactorTest, EmptyNullAndStarredValuesUnderSensitiveNamesStay) {
   EXPECT_EQ(redact("hint: Authorization: Bearer <token>"), "hint: Authorization: Bearer <token>");
 }
 
+TEST_F(RecordRedactorTest, PlaceholdersUnderSensitiveNamesStay) {
+  for (const std::string line :
+       {R"({"Authorization":"Bearer ${TOKEN}","password":"{{ .Values.db.password }}","api_key":"<your-api-key>","secret":"%(SECRET)s"})",
+        "Authorization: Bearer ${ACCESS_TOKEN}", "Authorization: token $GITHUB_TOKEN",
+        "Authorization: Basic <base64>", "rejected: Authorization: Bearer (empty)", "X-API-Key: [REDACTED]",
+        "token: REDACTED", "api_key: xxxxxxxxxxxxxxxx"}) {
+    EXPECT_EQ(redact(line), line);
+  }
+  // A value that only starts like a placeholder still goes.
+  EXPECT_NE(redact("Authorization: Bearer abc${x}def0123456789"), "Authorization: Bearer abc${x}def0123456789");
+  EXPECT_NE(redact(R"({"password":"$2a$10$abcdefghijklmnopqrstuv"})"), R"({"password":"$2a$10$abcdefghijklmnopqrstuv"})");
+}
+
 TEST_F(RecordRedactorTest, NamesThatOnlyTalkAboutSecretsStay) {
   const std::string line = R"({"token_type":"bearer","next_page_token":"abc","password_policy":"strict","max_tokens":5})";
   EXPECT_EQ(redact(line), line);
