@@ -93,7 +93,7 @@ struct OtlpServerStats {
   // Findings per rule id since start (across policy reloads), sorted by id; rules with none
   // are left out.
   std::vector<std::pair<std::string, uint64_t>> findings_by_rule;
-  // The time veil adds to an Export before it is forwarded or queued (authorization, copy and
+  // The time veil adds to an Export before it is forwarded or queued (authorization and
   // redaction; not the downstream call): counts per bucket of kAddedLatencyBounds, the last
   // one for anything slower, plus their sum.
   std::array<uint64_t, kAddedLatencyBounds.size() + 1> added_latency_buckets{};
@@ -124,7 +124,8 @@ class OtlpServer {
  public:
   // Binds the listener and starts serving. Returns null and sets `error` (the address, file or
   // option at fault) when the options are invalid, a TLS file cannot be read or the address
-  // cannot be bound. `policy` is kept alive by the server.
+  // cannot be bound, including when another process listens on the port (the listener does
+  // not share it through SO_REUSEPORT). `policy` is kept alive by the server.
   static std::unique_ptr<OtlpServer> start(std::shared_ptr<const core::Policy> policy,
                                            OtlpServerOptions options, std::string* error);
   ~OtlpServer();  // shutdown with a zero drain deadline, if not done

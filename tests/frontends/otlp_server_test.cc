@@ -886,6 +886,21 @@ TEST(OtlpServerStartTest, ReportsMissingForwardAddressAndUnreadableTlsFiles) {
   EXPECT_EQ(error, "cannot read listener certificate '/nonexistent/cert.pem'");
 }
 
+// gRPC binds with SO_REUSEPORT unless told not to: a second veil on the same port would start
+// and silently take a share of the senders.
+TEST_F(OtlpServerTest, RefusesToStartOnThePortOfARunningServer) {
+  startVeil();
+  OtlpServerOptions options;
+  options.listen_address = "127.0.0.1:" + std::to_string(server_->port());
+  options.forward_address = downstream_.address();
+  std::string error;
+  EXPECT_FALSE(OtlpServer::start(foundationPolicy(), options, &error));
+  EXPECT_EQ(error.rfind("cannot listen on '" + options.listen_address + "'", 0), 0u) << error;
+  // The first one still serves.
+  EXPECT_TRUE(sender_->send(traceRequest(false)).ok());
+  EXPECT_EQ(server_->stats().forwarded, 1u);
+}
+
 // Sends `request` as it is to 127.0.0.1:`port` and returns everything the server answers
 // until it closes the connection.
 std::string httpExchange(int port, const std::string& request) {
