@@ -200,6 +200,11 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       while (at < text.size() && isBlank(text[at])) ++at;
       size_t line_start = key.begin - (quoted ? 1 : 0);
       while (line_start > 0 && isBlank(text[line_start - 1])) --line_start;
+      // HTTP traces (curl -v, http.client debug logs) start header lines with "> " or "< ".
+      if (!quoted && line_start > 0 && line_start < key.begin && (text[line_start - 1] == '>' || text[line_start - 1] == '<') &&
+          (line_start == 1 || isBlank(text[line_start - 2]))) {
+        line_start = 0;
+      }
       // In prose a colon often follows a plain word ("Bad activity token: 0x1f"). Trust it
       // only where a key is likely: at the line start, quoted, an identifier (`api_key`,
       // `apiKey`), or after a delimiter (`{`, `,`, `headers: Authorization: …`).

@@ -154,6 +154,11 @@ TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
   EXPECT_EQ(redact("at 10:00:01 token_type=bearer"), "at 10:00:01 token_type=bearer");
   EXPECT_EQ(redact("headers: Authorization: Basic dXNlcjpw"), "headers: Authorization: [REDACTED:authorization-field]");
   EXPECT_EQ(redact("api call x_api_key: k-123 ok"), "api call x_api_key: [REDACTED:token-field] ok");
+  // HTTP traces (curl -v, http.client debug logs) mark request and response headers with > and <.
+  EXPECT_EQ(redact("> Cookie: sid=abc123; theme=dark"), "> Cookie: [REDACTED:authorization-field]");
+  EXPECT_EQ(redact("DEBUG http.client > Authorization: Basic dXNlcjpw"),
+            "DEBUG http.client > Authorization: [REDACTED:authorization-field]");
+  EXPECT_EQ(redact("a>Cookie: sid=abc123"), "a>Cookie: sid=abc123");  // not a trace marker
   EXPECT_EQ(redact("Failed password for root from 183.62.140.253 port 55138 ssh2"),
             "Failed password for root from 183.62.140.253 port 55138 ssh2");
 }
