@@ -13,6 +13,7 @@
 
 #include "app/policy_builder.h"
 #include "bench_policy.h"
+#include "sdk_spans.h"
 #include "formats/otlp_redactor.h"
 
 namespace {
@@ -21,47 +22,15 @@ using opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest;
 using veil::app::LoadedPolicy;
 using veil::app::PolicyOptions;
 
-constexpr int kAttributesPerSpan = 10;
 // 20 characters, like the SDK benchmark's values; caught by aws-access-key-id.
 const std::string kSecret = "AKIAQ7XK2M4P6R8T0V3W";
 
 using veil::bench::policyFor;
 
-std::string letters(std::mt19937& random, size_t size) {
-  std::string out;
-  for (size_t i = 0; i < size; ++i) out.push_back(static_cast<char>('a' + random() % 26));
-  return out;
-}
-
 // One request with `spans` spans in one scope, like an SDK batch export.
 ExportTraceServiceRequest makeRequest(int spans, bool with_secret) {
-  std::mt19937 random(2024);
-  std::vector<std::string> keys;
-  for (int i = 0; i < kAttributesPerSpan; ++i) keys.push_back("app." + letters(random, 16));
-  ExportTraceServiceRequest request;
-  auto* resource_spans = request.add_resource_spans();
-  auto* service = resource_spans->mutable_resource()->add_attributes();
-  service->set_key("service.name");
-  service->mutable_value()->set_string_value("checkout");
-  auto* scope_spans = resource_spans->add_scope_spans();
-  scope_spans->mutable_scope()->set_name("io.opentelemetry.sdk.bench");
-  for (int s = 0; s < spans; ++s) {
-    auto* span = scope_spans->add_spans();
-    span->set_trace_id(letters(random, 16));
-    span->set_span_id(letters(random, 8));
-    span->set_parent_span_id(letters(random, 8));
-    span->set_name("span-" + std::to_string(s % 16));
-    span->set_kind(opentelemetry::proto::trace::v1::Span::SPAN_KIND_INTERNAL);
-    span->set_start_time_unix_nano(1700000000000000000ull + static_cast<uint64_t>(s) * 1000);
-    span->set_end_time_unix_nano(1700000000000000000ull + static_cast<uint64_t>(s) * 1000 + 500);
-    for (int a = 0; a < kAttributesPerSpan; ++a) {
-      auto* attribute = span->add_attributes();
-      attribute->set_key(keys[a]);
-      attribute->mutable_value()->set_string_value(
-          with_secret && a == kAttributesPerSpan / 2 ? kSecret : letters(random, 20));
-    }
-  }
-  return request;
+  std::mt19937_64 random(2024);
+  return veil::bench::sdkShapedBatch(spans, random, [&](int) { return with_secret ? kSecret : std::string(); });
 }
 
 struct Fixture {

@@ -41,6 +41,7 @@
 #include <vector>
 
 #include "opentelemetry/proto/collector/trace/v1/trace_service.grpc.pb.h"
+#include "sdk_spans.h"
 
 namespace {
 
@@ -49,7 +50,6 @@ using collector::ExportTraceServiceRequest;
 using collector::ExportTraceServiceResponse;
 using Clock = std::chrono::steady_clock;
 
-constexpr int kAttributesPerSpan = 10;
 constexpr std::string_view kSecretPrefix = "ghp_";
 constexpr std::string_view kRedactedMarker = "[REDACTED:github-pat-classic]";
 
@@ -88,18 +88,6 @@ struct Options {
 
 // --- request templates -----------------------------------------------------------------
 
-std::string letters(std::mt19937_64& random, size_t size) {
-  std::string out;
-  for (size_t i = 0; i < size; ++i) out.push_back(static_cast<char>('a' + random() % 26));
-  return out;
-}
-
-std::string bytes(std::mt19937_64& random, size_t size) {
-  std::string out;
-  for (size_t i = 0; i < size; ++i) out.push_back(static_cast<char>(random() & 0xff));
-  return out;
-}
-
 // Synthetic, random: shaped like a classic GitHub token, valid for nothing.
 std::string syntheticToken(std::mt19937_64& random) {
   static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
@@ -122,34 +110,13 @@ Template makeTemplate(int spans, double secret_fraction, uint64_t seed) {
   std::vector<bool> plant(static_cast<size_t>(spans), false);
   std::fill_n(plant.begin(), std::lround(secret_fraction * spans), true);
   std::shuffle(plant.begin(), plant.end(), random);
-  std::vector<std::string> keys;
-  for (int i = 0; i < kAttributesPerSpan; ++i) keys.push_back("app." + letters(random, 16));
   Template out;
   out.spans = spans;
-  auto* resource_spans = out.request.add_resource_spans();
-  auto* service = resource_spans->mutable_resource()->add_attributes();
-  service->set_key("service.name");
-  service->mutable_value()->set_string_value("checkout");
-  auto* scope_spans = resource_spans->add_scope_spans();
-  scope_spans->mutable_scope()->set_name("io.opentelemetry.sdk.bench");
-  for (int s = 0; s < spans; ++s) {
-    auto* span = scope_spans->add_spans();
-    span->set_trace_id(bytes(random, 16));
-    span->set_span_id(bytes(random, 8));
-    span->set_parent_span_id(bytes(random, 8));
-    span->set_name("span-" + std::to_string(s % 16));
-    span->set_kind(opentelemetry::proto::trace::v1::Span::SPAN_KIND_INTERNAL);
-    span->set_start_time_unix_nano(1700000000000000000ull + static_cast<uint64_t>(s) * 1000);
-    span->set_end_time_unix_nano(1700000000000000000ull + static_cast<uint64_t>(s) * 1000 + 500);
-    const bool secret = plant[static_cast<size_t>(s)];
-    out.planted += secret ? 1 : 0;
-    for (int a = 0; a < kAttributesPerSpan; ++a) {
-      auto* attribute = span->add_attributes();
-      attribute->set_key(keys[static_cast<size_t>(a)]);
-      attribute->mutable_value()->set_string_value(secret && a == kAttributesPerSpan / 2 ? syntheticToken(random)
-                                                                                         : letters(random, 20));
-    }
-  }
+  out.request = veil::bench::sdkShapedBatch(spans, random, [&](int s) {
+    if (!plant[static_cast<size_t>(s)]) return std::string();
+    ++out.planted;
+    return syntheticToken(random);
+  });
   return out;
 }
 
