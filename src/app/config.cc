@@ -44,11 +44,11 @@ std::string readAddress(const YamlReader& reader, const YAML::Node& map, const s
 
 // A PEM file named relative to the config; checked now so `veil config check` catches a typo.
 std::string readExistingFile(const YamlReader& reader, const std::filesystem::path& config_path,
-                             const YAML::Node& map, const std::string& key, const std::string& what) {
-  const std::string file = relativeTo(config_path, reader.scalar(map, key, what, true)).string();
+                             const YAML::Node& map, const std::string& key, const std::string& section) {
+  const std::string file = relativeTo(config_path, reader.scalar(map, key, "'" + section + "'", true)).string();
   std::error_code error;
   if (!std::filesystem::is_regular_file(file, error))
-    reader.fail(map[key], what.substr(0, what.size() - 1) + "." + key + "': no such file '" + file + "'");
+    reader.fail(map[key], "'" + section + "." + key + "': no such file '" + file + "'");
   return file;
 }
 
@@ -91,33 +91,33 @@ void readServe(const YamlReader& reader, const std::filesystem::path& path, cons
   if (const YAML::Node token = node["token"]) {
     // The token itself never sits in the config: configs get copied, pasted and committed.
     if (!token.IsMap()) reader.fail(token, "'serve.token' must be a mapping: {file: PATH} or {env: NAME}");
-    reader.allowOnly(token, {"file", "env"}, "'serve.token'");
+    reader.allowOnly(token, {"file", "env"}, "serve.token");
     if (token["file"] && token["env"]) reader.fail(token, "'serve.token' takes 'file' or 'env', not both");
     if (!token["file"] && !token["env"]) reader.fail(token, "'serve.token' needs 'file' or 'env'");
     serve.token_file.clear();
     serve.token_env.clear();
-    if (token["file"]) serve.token_file = readExistingFile(reader, path, token, "file", "'serve.token'");
+    if (token["file"]) serve.token_file = readExistingFile(reader, path, token, "file", "serve.token");
     if (token["env"]) serve.token_env = reader.scalar(token, "env", "'serve.token'", true);
   }
   if (const YAML::Node tls = node["tls"]) {
     if (!tls.IsMap()) reader.fail(tls, "'serve.tls' must be a mapping");
-    reader.allowOnly(tls, {"cert", "key", "client_ca"}, "'serve.tls'");
+    reader.allowOnly(tls, {"cert", "key", "client_ca"}, "serve.tls");
     if (!tls["cert"] || !tls["key"]) reader.fail(tls, "'serve.tls' needs both 'cert' and 'key'");
     auto& files = options.listen_tls_files;
-    files.cert_file = readExistingFile(reader, path, tls, "cert", "'serve.tls'");
-    files.key_file = readExistingFile(reader, path, tls, "key", "'serve.tls'");
-    if (tls["client_ca"]) files.ca_file = readExistingFile(reader, path, tls, "client_ca", "'serve.tls'");
+    files.cert_file = readExistingFile(reader, path, tls, "cert", "serve.tls");
+    files.key_file = readExistingFile(reader, path, tls, "key", "serve.tls");
+    if (tls["client_ca"]) files.ca_file = readExistingFile(reader, path, tls, "client_ca", "serve.tls");
     options.listen_tls = true;
   }
   if (const YAML::Node tls = node["forward_tls"]) {
     if (!tls.IsMap()) reader.fail(tls, "'serve.forward_tls' must be a mapping");
-    reader.allowOnly(tls, {"enabled", "ca", "cert", "key"}, "'serve.forward_tls'");
+    reader.allowOnly(tls, {"enabled", "ca", "cert", "key"}, "serve.forward_tls");
     if (static_cast<bool>(tls["cert"]) != static_cast<bool>(tls["key"]))
       reader.fail(tls, "'serve.forward_tls' needs 'cert' and 'key' together");
     auto& files = options.forward_tls_files;
-    if (tls["ca"]) files.ca_file = readExistingFile(reader, path, tls, "ca", "'serve.forward_tls'");
-    if (tls["cert"]) files.cert_file = readExistingFile(reader, path, tls, "cert", "'serve.forward_tls'");
-    if (tls["key"]) files.key_file = readExistingFile(reader, path, tls, "key", "'serve.forward_tls'");
+    if (tls["ca"]) files.ca_file = readExistingFile(reader, path, tls, "ca", "serve.forward_tls");
+    if (tls["cert"]) files.cert_file = readExistingFile(reader, path, tls, "cert", "serve.forward_tls");
+    if (tls["key"]) files.key_file = readExistingFile(reader, path, tls, "key", "serve.forward_tls");
     options.forward_tls = tls["enabled"] ? reader.flag(tls["enabled"], "'serve.forward_tls.enabled'") : true;
     if (!options.forward_tls && (tls["ca"] || tls["cert"]))
       reader.fail(tls, "'serve.forward_tls' names files but has 'enabled: false'");

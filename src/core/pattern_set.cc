@@ -88,9 +88,11 @@ std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
   }
   key += '\0' + std::to_string(kHyperscanFlags) + '\0' + std::to_string(rules.size());
   for (const Rule& rule : rules) {
+    // A prefiltered rule is not in the database: only its prefilter's name counts. The kind
+    // byte keeps a pattern from ever reading like a prefilter name (neither holds a '\0').
     key += '\0';
-    // A prefiltered rule is not in the database; its pattern only counts as a placeholder.
-    key += rule.prefilter ? "\0prefilter:" + rule.prefilter->name : rule.pattern;
+    key += rule.prefilter ? 'P' : 'R';
+    key += rule.prefilter ? rule.prefilter->name : rule.pattern;
   }
   key += "\0literals";
   for (const auto& literal : field_literals) {
@@ -228,7 +230,7 @@ void PatternSet::findAll(ScanContext& ctx, std::string_view value,
             ctx.scratch_.get(), onHyperscanMatch, &ctx.fired_);
   }
   if (prefiltered_shapes_) {
-    const unsigned shapes = numberShapes(value, prefiltered_shapes_);
+    const unsigned shapes = shapesIn(value, prefiltered_shapes_);
     for (uint32_t rule : prefiltered_) {
       if (shapes & rules_[rule].prefilter->shape) ctx.fired_.push_back(rule);
     }

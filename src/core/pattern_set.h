@@ -115,7 +115,7 @@ class PatternSet {
   std::vector<std::unique_ptr<re2::RE2>> spans_;
   std::vector<int> secret_group_;  // RE2 group index of `secret`, or 0 for the whole match
   std::vector<uint32_t> prefiltered_;  // rules found by their prefilter, not by Hyperscan
-  unsigned prefiltered_shapes_ = 0;    // numberShapes() bits their prefilters ask for
+  unsigned prefiltered_shapes_ = 0;    // shapesIn() bits their prefilters ask for
   DatabasePtr database_;
   ScratchPtr prototype_scratch_;
 };

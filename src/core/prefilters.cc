@@ -15,9 +15,9 @@ namespace {
 
 inline bool isDigit(unsigned char c) { return static_cast<unsigned char>(c - '0') < 10; }
 inline bool isUpper(unsigned char c) { return static_cast<unsigned char>(c - 'A') < 26; }
-inline bool isWord(unsigned char c) {
-  return isDigit(c) || isUpper(c) || static_cast<unsigned char>(c - 'a') < 26 || c == '_';
-}
+inline bool isLetter(unsigned char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
+inline bool isAlnum(unsigned char c) { return isDigit(c) || isLetter(c); }
+inline bool isWord(unsigned char c) { return isAlnum(c) || c == '_'; }
 inline bool isSeparator(unsigned char c) { return c == ' ' || c == '-'; }
 
 const unsigned char* bytes(std::string_view text) {
@@ -178,18 +178,13 @@ bool ibanAt(const unsigned char* s, size_t size, size_t i) {
   return rest >= 8;
 }
 
-inline bool isAlnum(unsigned char c) { return isDigit(c) || static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
-inline bool isLetter(unsigned char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
-
 // An '@' after a local-part character, then a domain of letters, digits, dots and dashes that
 // starts with a letter or digit and holds a dot followed by two letters: every address the
 // e-mail rule matches looks like that, and few '@'s in logs (Object@6d06d69c, user@host) do.
 bool holdsEmailShape(std::string_view text) {
   const unsigned char* s = bytes(text);
   const size_t size = text.size();
-  for (const void* at = std::memchr(s, '@', size); at != nullptr;
-       at = std::memchr(static_cast<const unsigned char*>(at) + 1, '@', size - (static_cast<const unsigned char*>(at) + 1 - s))) {
-    const size_t i = static_cast<size_t>(static_cast<const unsigned char*>(at) - s);
+  for (size_t i = text.find('@'); i != std::string_view::npos; i = text.find('@', i + 1)) {
     if (i == 0 || i + 4 >= size) continue;
     const unsigned char before = s[i - 1];
     if (!(isAlnum(before) || before == '.' || before == '_' || before == '%' || before == '+' || before == '-')) continue;
@@ -203,7 +198,7 @@ bool holdsEmailShape(std::string_view text) {
 
 }  // namespace
 
-unsigned numberShapes(std::string_view text, unsigned wanted) noexcept {
+unsigned shapesIn(std::string_view text, unsigned wanted) noexcept {
   const unsigned char* s = bytes(text);
   const size_t size = text.size();
   unsigned found = 0;
@@ -231,15 +226,6 @@ unsigned numberShapes(std::string_view text, unsigned wanted) noexcept {
   return found & wanted;
 }
 
-bool mayHoldCardNumber(std::string_view text) noexcept { return numberShapes(text, kCardNumberShape) != 0; }
-bool mayHoldUsSsn(std::string_view text) noexcept { return numberShapes(text, kUsSsnShape) != 0; }
-bool mayHoldIban(std::string_view text) noexcept { return numberShapes(text, kIbanShape) != 0; }
-
-const std::vector<std::string_view>& prefilterNames() {
-  static const std::vector<std::string_view> kNames = {"card-number", "us-ssn", "iban", "email"};
-  return kNames;
-}
-
 std::optional<Prefilter> parsePrefilter(std::string_view name, std::string* error) {
   static constexpr std::pair<std::string_view, unsigned> kShapes[] = {
       {"card-number", kCardNumberShape}, {"us-ssn", kUsSsnShape}, {"iban", kIbanShape},
@@ -248,7 +234,7 @@ std::optional<Prefilter> parsePrefilter(std::string_view name, std::string* erro
     if (name == known) return Prefilter{std::string(name), shape};
   }
   std::string allowed;
-  for (const auto& known : prefilterNames()) allowed += (allowed.empty() ? "" : ", ") + std::string(known);
+  for (const auto& [known, shape] : kShapes) allowed += (allowed.empty() ? "" : ", ") + std::string(known);
   *error = "unknown prefilter '" + std::string(name) + "'; allowed: " + allowed;
   return std::nullopt;
 }

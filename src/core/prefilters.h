@@ -3,7 +3,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <vector>
 
 namespace veil::core {
 
@@ -18,37 +17,30 @@ namespace veil::core {
 // Pure functions; thread-safe; never allocate.
 struct Prefilter {
   std::string name;    // as written in the rule pack
-  unsigned shape = 0;  // what numberShapes() must report for the rule's pattern to run
+  unsigned shape = 0;  // what shapesIn() must report for the rule's pattern to run
 };
-
-inline constexpr unsigned kCardNumberShape = 1;
-inline constexpr unsigned kUsSsnShape = 2;
-inline constexpr unsigned kIbanShape = 4;
-inline constexpr unsigned kNumberShapes = kCardNumberShape | kUsSsnShape | kIbanShape;
-inline constexpr unsigned kEmailShape = 8;
-
-// Which of the `wanted` shapes (described below) occur in `text`, in one pass over it: SIMD
-// byte classes per 64-byte block, exact checks only where a block's classes allow the shape.
-unsigned numberShapes(std::string_view text, unsigned wanted) noexcept;
-
-// "card-number", "us-ssn", "iban" or "email"; nullopt and *error naming the allowed ones otherwise.
-std::optional<Prefilter> parsePrefilter(std::string_view name, std::string* error);
-const std::vector<std::string_view>& prefilterNames();
 
 // A chain of digits joined by single spaces or dashes, starting where no digit (or digit and
 // separator) precedes it, with a first digit that card numbers start with (2-6), whose first
 // 12..19 digits pass the Luhn check for a length that ends one of its digit runs.
-bool mayHoldCardNumber(std::string_view text) noexcept;
-
+inline constexpr unsigned kCardNumberShape = 1;
 // Three digits not preceded by [\w.+/-], a dash or space, two digits, the same separator, four
 // digits, then a word boundary.
-bool mayHoldUsSsn(std::string_view text) noexcept;
-
-// (email) An '@' after a local-part character, then letters, digits, dots and dashes starting
-// with a letter or digit and holding a dot followed by two letters.
-
+inline constexpr unsigned kUsSsnShape = 2;
 // Two capital letters at the start of a word, two digits, then at least eight capital letters
 // or digits, single spaces allowed between them.
-bool mayHoldIban(std::string_view text) noexcept;
+inline constexpr unsigned kIbanShape = 4;
+inline constexpr unsigned kNumberShapes = kCardNumberShape | kUsSsnShape | kIbanShape;
+// An '@' after a local-part character, then letters, digits, dots and dashes starting with a
+// letter or digit and holding a dot followed by two letters.
+inline constexpr unsigned kEmailShape = 8;
+
+// Which of the `wanted` shapes occur in `text`: the number shapes in one pass (SIMD byte
+// classes per 64-byte block, exact checks only where a block's classes allow a shape), the
+// e-mail shape from the '@'s.
+unsigned shapesIn(std::string_view text, unsigned wanted) noexcept;
+
+// "card-number", "us-ssn", "iban" or "email"; nullopt and *error naming the allowed ones otherwise.
+std::optional<Prefilter> parsePrefilter(std::string_view name, std::string* error);
 
 }  // namespace veil::core
