@@ -4,6 +4,9 @@
 
 #include "app/policy_builder.h"
 #include "app/rule_test.h"
+#include "formats/record_redactor.h"
+
+#include <random>
 
 namespace veil::app {
 namespace {
@@ -19,6 +22,60 @@ TEST(RulePacksTest, EveryBundledRuleFindsItsExamplesAndSparesItsLookAlikes) {
     ADD_FAILURE() << failure.origin << ": rule '" << failure.rule << "' " << failure.problem
                   << (failure.example.empty() ? "" : ": ") << failure.example;
   }
+}
+
+// A value longer than a rule's old length cap (128 or 256 characters) used to be masked only up
+// to the cap, and its tail reached the output. Whatever the length, no piece of it may remain.
+TEST(RulePacksTest, LongSecretValuesAreMaskedWhole) {
+  PolicyOptions options;
+  options.use_cache = false;
+  options.patterns_dir = std::filesystem::path(VEIL_SOURCE_DIR) / "patterns";
+  const LoadedPolicy loaded = buildPolicy(options);
+  formats::RecordRedactor records(*loaded.policy);
+  formats::Workspace workspace(*loaded.policy);
+  std::mt19937 random(20261126);
+  const std::string kAlphabet = "abcdefghijkmnopqrstuvwxyzABCDEFGHJKLMNPQRSTUVWXYZ23456789";
+  auto synthetic = [&](size_t length) {
+    std::string value = "Synth9";
+    while (value.size() < length) value.push_back(kAlphabet[random() % kAlphabet.size()]);
+    return value;
+  };
+  const std::vector<std::string> kShapes = {
+      "db connect password=%s end",
+      "exec: curl -sS -u deploy:%s https://api.example.com/v1/export",
+      "+ mysql -h db.internal -u root -p%s orders",
+      "redis-cli -h cache.internal -a %s ping",
+      "argv: ./sync --client-secret %s --verbose",
+      "fetching https://svc-backup:%s@git.example.com/repo.git",
+      "Server=db.example.com;Database=app;User Id=app;Password=%s;",
+      "<connection><password>%s</password></connection>",
+      "sqlplus -s scott/%s@//db.example.com:1521/ORCL",
+      "ALTER USER app IDENTIFIED BY '%s'",
+      "config secret_key: %s",
+      "Authorization: Basic %s",
+  };
+  for (const size_t length : {200u, 700u}) {
+    for (const auto& shape : kShapes) {
+      const std::string value = synthetic(length);
+      std::string line = shape;
+      line.replace(line.find("%s"), 2, value);
+      std::string out;
+      records.redact(workspace, line, out);
+      for (size_t at = 0; at + 12 <= value.size(); at += 6) {
+        if (out.find(value.substr(at, 12)) != std::string::npos) {
+          ADD_FAILURE() << "characters " << at << ".." << at + 12 << " of a " << length
+                        << "-character value survive in: " << out.substr(0, 160);
+          break;
+        }
+      }
+    }
+  }
+  // A quoted passphrase with spaces, longer than the old 255-character cap.
+  std::string phrase;
+  while (phrase.size() < 400) phrase += synthetic(9) + " ";
+  std::string out;
+  records.redact(workspace, "vault login method=userpass passphrase=\"" + phrase + "\" user=bob", out);
+  EXPECT_EQ(out.find(phrase.substr(300, 12)), std::string::npos) << out.substr(0, 200);
 }
 
 }  // namespace
