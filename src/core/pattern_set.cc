@@ -79,7 +79,7 @@ PatternSet::~PatternSet() = default;
 
 std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
                                     const std::vector<std::string>& field_literals) {
-  std::string key = "veil-hyperscan-db-v1";
+  std::string key = "veil-hyperscan-db-v2";
   key += '\0';
   key += hs_version();
   hs_platform_info_t platform{};
@@ -88,11 +88,13 @@ std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
   }
   key += '\0' + std::to_string(kHyperscanFlags) + '\0' + std::to_string(rules.size());
   for (const Rule& rule : rules) {
-    // A prefiltered rule is not in the database: only its prefilter's name counts. The kind
-    // byte keeps a pattern from ever reading like a prefilter name (neither holds a '\0').
+    // A prefiltered rule is not in the database, but its pattern counts: a cached database
+    // vouches that every pattern compiled in RE2 too. The kind byte keeps a pattern from ever
+    // reading like a prefilter name (neither holds a '\0').
     key += '\0';
     key += rule.prefilter ? 'P' : 'R';
-    key += rule.prefilter ? rule.prefilter->name : rule.pattern;
+    if (rule.prefilter) key += rule.prefilter->name + '\0';
+    key += rule.pattern;
   }
   key += "\0literals";
   for (const auto& literal : field_literals) {
@@ -102,33 +104,38 @@ std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
   return hexSha256(key);
 }
 
-bool PatternSet::compileSpans(CompileError* error) {
-  const re2::RE2::Options options = spanOptions();
-  spans_.reserve(rules_.size());
-  secret_group_.reserve(rules_.size());
-  for (size_t i = 0; i < rules_.size(); ++i) {
-    auto span = std::make_unique<re2::RE2>(rules_[i].pattern, options);
-    if (!span->ok()) {
-      *error = {i, "RE2: " + span->error()};
-      return false;
-    }
-    int secret = 0;
-    for (const auto& [name, index] : span->NamedCapturingGroups()) {
-      if (name != "secret") {
-        *error = {i, "named group '" + name + "' is not allowed; the only named group is 'secret'"};
-        return false;
-      }
-      secret = index;
-    }
-    if (secret > kMaxSecretGroup) {
-      *error = {i, "the 'secret' group must be among the first " +
-                       std::to_string(kMaxSecretGroup) + " groups; use (?:...) for the others"};
-      return false;
-    }
-    secret_group_.push_back(secret);
-    spans_.push_back(std::move(span));
+bool PatternSet::compileSpan(size_t rule, CompileError* error) const {
+  Span& span = spans_[rule];
+  auto regex = std::make_unique<re2::RE2>(rules_[rule].pattern, spanOptions());
+  if (!regex->ok()) {
+    *error = {rule, "RE2: " + regex->error()};
+    return false;
   }
+  int secret = 0;
+  for (const auto& [name, index] : regex->NamedCapturingGroups()) {
+    if (name != "secret") {
+      *error = {rule, "named group '" + name + "' is not allowed; the only named group is 'secret'"};
+      return false;
+    }
+    secret = index;
+  }
+  if (secret > kMaxSecretGroup) {
+    *error = {rule, "the 'secret' group must be among the first " + std::to_string(kMaxSecretGroup) +
+                        " groups; use (?:...) for the others"};
+    return false;
+  }
+  span.secret_group = secret;
+  span.regex = std::move(regex);
   return true;
+}
+
+const PatternSet::Span& PatternSet::span(uint32_t rule) const {
+  Span& span = spans_[rule];
+  std::call_once(span.compiled, [&] {
+    CompileError ignored;
+    compileSpan(rule, &ignored);
+  });
+  return span;
 }
 
 std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
@@ -149,7 +156,7 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
     *error = {0, "no rules enabled"};
     return nullptr;
   }
-  if (!set->compileSpans(error)) return nullptr;
+  set->spans_ = std::make_unique<Span[]>(set->rules_.size());
   for (size_t i = 0; i < set->rules_.size(); ++i) {
     if (!set->rules_[i].prefilter) continue;
     set->prefiltered_.push_back(static_cast<uint32_t>(i));
@@ -163,6 +170,13 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
         HS_SUCCESS) {
       set->database_.reset(db);
       *used_cache = true;
+    }
+  }
+  if (!*used_cache) {
+    for (size_t i = 0; i < set->rules_.size(); ++i) {
+      bool compiled = false;
+      std::call_once(set->spans_[i].compiled, [&] { compiled = set->compileSpan(i, error); });
+      if (!compiled) return nullptr;
     }
   }
   if (!set->database_ && needs_database) {
@@ -246,8 +260,16 @@ void PatternSet::findAll(ScanContext& ctx, std::string_view value,
 
 void PatternSet::findSpans(ScanContext& ctx, uint32_t rule, std::string_view value,
                            std::vector<Finding>& out) const {
-  const re2::RE2& span = *spans_[rule];
-  const int group = secret_group_[rule];
+  const Span& compiled = span(rule);
+  if (!compiled.regex) {
+    // Compiled at the rule's first use (cached database) and this RE2 refused the pattern
+    // that an earlier run accepted: fail closed, the rule claims the whole value.
+    out.push_back({rule, 0, value.size()});
+    ctx.countFinding(rule);
+    return;
+  }
+  const re2::RE2& span = *compiled.regex;
+  const int group = compiled.secret_group;
   const Rule& definition = rules_[rule];
   re2::StringPiece text(value.data(), value.size());
   re2::StringPiece submatch[kMaxSecretGroup + 1];
