@@ -469,12 +469,16 @@ size_t RecordRedactor::redactFieldText(Workspace& workspace, std::string_view ke
 
 size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
                                   std::string& out) const {
+  const size_t replaced = redactTextIfChanged(workspace, text, out);
+  if (replaced == 0) out.append(text);
+  return replaced;
+}
+
+size_t RecordRedactor::redactTextIfChanged(Workspace& workspace, std::string_view text,
+                                           std::string& out) const {
   collectTextFindings(workspace, text);
   std::vector<core::Finding>& findings = workspace.findings;
-  if (findings.empty()) {
-    out.append(text);
-    return 0;
-  }
+  if (findings.empty()) return 0;
   core::mergeOverlapping(findings);
   redactor_.apply(text, findings, out);
   return findings.size();
@@ -482,7 +486,14 @@ size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
 
 size_t RecordRedactor::redact(Workspace& workspace, std::string_view record,
                               std::string& out) const {
-  if (!looksLikeJson(record)) return redactText(workspace, record, out);
+  const size_t replaced = redactIfChanged(workspace, record, out);
+  if (replaced == 0) out.append(record);
+  return replaced;
+}
+
+size_t RecordRedactor::redactIfChanged(Workspace& workspace, std::string_view record,
+                                       std::string& out) const {
+  if (!looksLikeJson(record)) return redactTextIfChanged(workspace, record, out);
   // Fast path: with no escapes (JSON or percent), every decoded string is a slice of the raw
   // record, so a raw scan that finds neither a rule nor a field-name literal proves there is
   // nothing to do.
@@ -493,7 +504,6 @@ size_t RecordRedactor::redact(Workspace& workspace, std::string_view record,
     if (findings.empty() && !workspace.scan.sawFieldLiteral() &&
         !(policy_.fields() && policy_.fields()->hasPatternRules())) {
       ++workspace.json_records;
-      out.append(record);
       return 0;
     }
   }
@@ -502,16 +512,16 @@ size_t RecordRedactor::redact(Workspace& workspace, std::string_view record,
   switch (redactJson(workspace, 0, record, out, replaced)) {
     case JsonOutcome::kUnchanged:
       ++workspace.json_records;
-      out.append(record);
+      out.resize(before);
       return 0;
     case JsonOutcome::kRedacted:
       ++workspace.json_records;
-      return replaced;
+      return std::max<size_t>(replaced, 1);  // something was appended
     case JsonOutcome::kInvalid:
     default:
       out.resize(before);
       ++workspace.json_fallbacks;
-      return redactText(workspace, record, out);
+      return redactTextIfChanged(workspace, record, out);
   }
 }
 

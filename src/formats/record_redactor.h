@@ -65,6 +65,10 @@ class RecordRedactor {
   // returns the number of values replaced. Never fails on any input bytes.
   size_t redact(Workspace& workspace, std::string_view record, std::string& out) const;
 
+  // Like redact(), but a record that comes out unchanged is not copied: nothing is appended and
+  // 0 is returned, so a caller can pass the original bytes on without a copy.
+  size_t redactIfChanged(Workspace& workspace, std::string_view record, std::string& out) const;
+
   // Text only: pattern rules plus field-name rules on `key=value`-style text.
   size_t redactText(Workspace& workspace, std::string_view text, std::string& out) const;
 
@@ -78,6 +82,7 @@ class RecordRedactor {
 
  private:
   enum class JsonOutcome { kUnchanged, kRedacted, kInvalid };
+  size_t redactTextIfChanged(Workspace& workspace, std::string_view text, std::string& out) const;
   JsonOutcome redactJson(Workspace& workspace, int level, std::string_view json,
                          std::string& out, size_t& replaced) const;
   class JsonWalk;

@@ -1,6 +1,8 @@
 #include "frontends/line_filter.h"
 
+#include <limits.h>
 #include <poll.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -13,6 +15,7 @@
 #include <memory>
 #include <mutex>
 #include <thread>
+#include <vector>
 
 #include "core/window_redactor.h"
 
@@ -21,52 +24,101 @@ namespace {
 
 constexpr size_t kReadChunk = 256 << 10;
 
-// A run of whole input lines and, once redacted, their output.
+// A run of whole input lines and, once redacted, their output: the pieces to write, in
+// order, each a slice of the input (lines that came out unchanged, never copied) or of
+// `redacted` (the new form of the lines that changed).
 struct Batch {
+  struct Piece {
+    bool redacted;  // a slice of `redacted`, else of `input`
+    size_t begin, end;
+  };
   uint64_t sequence = 0;
   std::string input;  // complete lines with terminators; the last may lack one (end of input)
-  std::string output;
-  bool redacted = false;  // output is final already (windows of an over-long line)
+  std::string redacted;
+  std::vector<Piece> pieces;
+  bool done = false;  // pieces are final already (windows of an over-long line)
   uint64_t lines = 0;
   uint64_t lines_redacted = 0;
-};
 
-// Appends the redacted form of one line (terminator included if `terminated`) to `out`.
-// The record is the line without its terminator; a CR before LF goes back out as it came.
-bool redactLine(const formats::RecordRedactor& records, formats::Workspace& workspace,
-                std::string_view line, bool terminated, std::string& out) {
-  const bool crlf = terminated && !line.empty() && line.back() == '\r';
-  if (crlf) line.remove_suffix(1);
-  const bool changed = records.redact(workspace, line, out) > 0;
-  if (crlf) out.push_back('\r');
-  if (terminated) out.push_back('\n');
-  return changed;
-}
+  bool empty() const { return input.empty() && redacted.empty(); }
+  void add(bool from_redacted, size_t begin, size_t end) {
+    if (begin == end) return;
+    if (!pieces.empty() && pieces.back().redacted == from_redacted && pieces.back().end == begin) {
+      pieces.back().end = end;
+    } else {
+      pieces.push_back({from_redacted, begin, end});
+    }
+  }
+  // Appends to `redacted` through `write`, which appends to the string it is given.
+  template <typename Write>
+  void addRedacted(Write write) {
+    const size_t before = redacted.size();
+    write(redacted);
+    add(true, before, redacted.size());
+  }
+};
 
 void redactBatch(const formats::RecordRedactor& records, formats::Workspace& workspace,
                  Batch& batch) {
-  batch.output.clear();
+  batch.redacted.clear();
+  batch.pieces.clear();
   std::string_view rest = batch.input;
+  size_t at = 0;  // offset of `rest` in the input
   while (!rest.empty()) {
     const size_t newline = rest.find('\n');
     const bool terminated = newline != std::string_view::npos;
-    const std::string_view line = rest.substr(0, terminated ? newline : rest.size());
+    const size_t length = terminated ? newline + 1 : rest.size();
+    std::string_view line = rest.substr(0, terminated ? newline : rest.size());
+    // The record is the line without its terminator; a CR before LF goes back out as it came.
+    const bool crlf = terminated && !line.empty() && line.back() == '\r';
+    if (crlf) line.remove_suffix(1);
     ++batch.lines;
-    if (redactLine(records, workspace, line, terminated, batch.output)) ++batch.lines_redacted;
-    rest.remove_prefix(terminated ? newline + 1 : rest.size());
+    const size_t before = batch.redacted.size();
+    if (records.redactIfChanged(workspace, line, batch.redacted) > 0) {
+      ++batch.lines_redacted;
+      if (crlf) batch.redacted.push_back('\r');
+      if (terminated) batch.redacted.push_back('\n');
+      batch.add(true, before, batch.redacted.size());
+    } else {
+      batch.add(false, at, at + length);
+    }
+    rest.remove_prefix(length);
+    at += length;
   }
-  batch.redacted = true;
+  batch.done = true;
 }
 
-bool writeAll(int fd, std::string_view bytes, int& error) {
-  while (!bytes.empty()) {
-    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+// Writes every piece of `batch`, with as few system calls as the pieces allow.
+bool writeBatch(int fd, const Batch& batch, int& error) {
+  iovec vectors[IOV_MAX];
+  size_t next = 0;   // first piece not yet in `vectors`
+  size_t skip = 0;   // bytes of that piece already written
+  while (next < batch.pieces.size()) {
+    int count = 0;
+    for (size_t i = next; i < batch.pieces.size() && count < IOV_MAX; ++i, ++count) {
+      const Batch::Piece& piece = batch.pieces[i];
+      const char* base = (piece.redacted ? batch.redacted.data() : batch.input.data()) + piece.begin;
+      const size_t offset = i == next ? skip : 0;
+      vectors[count] = {const_cast<char*>(base + offset), piece.end - piece.begin - offset};
+    }
+    ssize_t n = ::writev(fd, vectors, count);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       error = errno;
       return false;
     }
-    bytes.remove_prefix(static_cast<size_t>(n));
+    // Advance past what was written; a short write leaves us inside a piece.
+    for (int i = 0; i < count && n > 0; ++i) {
+      const size_t length = vectors[i].iov_len;
+      if (static_cast<size_t>(n) >= length) {
+        n -= static_cast<ssize_t>(length);
+        ++next;
+        skip = 0;
+      } else {
+        skip += static_cast<size_t>(n);
+        n = 0;
+      }
+    }
   }
   return true;
 }
@@ -104,9 +156,9 @@ class BatchPipeline {
   bool submit(std::unique_ptr<Batch> batch) {
     batch->sequence = next_sequence_++;
     if (threads_.empty()) {
-      if (!batch->redacted) redactBatch(records_, workspaces_[0], *batch);
+      if (!batch->done) redactBatch(records_, workspaces_[0], *batch);
       account(*batch);
-      const bool ok = !failed_ && writeAll(options_.output_fd, batch->output, error_);
+      const bool ok = !failed_ && writeBatch(options_.output_fd, *batch, error_);
       if (!ok) failed_ = true;
       recycle(std::move(batch));
       return ok;
@@ -126,7 +178,7 @@ class BatchPipeline {
     space_.wait(lock, [&] { return in_flight_ < max_in_flight_ || failed_; });
     if (failed_) return false;
     ++in_flight_;
-    if (batch->redacted) {
+    if (batch->done) {
       done_.emplace(batch->sequence, std::move(batch));
       done_ready_.notify_one();
     } else {
@@ -172,8 +224,9 @@ class BatchPipeline {
 
   void recycle(std::unique_ptr<Batch> batch) {
     batch->input.clear();
-    batch->output.clear();
-    batch->redacted = false;
+    batch->redacted.clear();
+    batch->pieces.clear();
+    batch->done = false;
     batch->lines = batch->lines_redacted = 0;
     std::lock_guard lock(mutex_);
     free_.push_back(std::move(batch));
@@ -208,7 +261,7 @@ class BatchPipeline {
       done_.erase(done_.begin());
       lock.unlock();
       account(*batch);
-      const bool ok = writeAll(options_.output_fd, batch->output, error_);
+      const bool ok = writeBatch(options_.output_fd, *batch, error_);
       recycle(std::move(batch));
       lock.lock();
       ++next;
@@ -345,7 +398,7 @@ bool LineFilter::Run::waitForInput(bool& stop) {
   const nfds_t count = options_.stop_fd >= 0 ? 2 : 1;
   // A filled batch waits only while more input is already there (timeout 0): a producer that
   // pauses gets its lines out at once.
-  int timeout = batch_->input.empty() && batch_->output.empty() ? -1 : 0;
+  int timeout = batch_->empty() ? -1 : 0;
   while (true) {
     const int ready = ::poll(fds, count, timeout);
     if (ready < 0) {
@@ -363,7 +416,7 @@ bool LineFilter::Run::waitForInput(bool& stop) {
 }
 
 bool LineFilter::Run::dispatch() {
-  if (batch_->input.empty() && batch_->output.empty()) return !pipeline_.failed();
+  if (batch_->empty()) return !pipeline_.failed();
   auto full = std::move(batch_);
   batch_ = pipeline_.take();
   return pipeline_.submit(std::move(full));
@@ -418,12 +471,14 @@ void LineFilter::Run::processLines(bool at_end) {
 
 void LineFilter::Run::continueLongLine() {
   std::string_view window(input_.get() + begin_, end_ - begin_);
-  std::string& out = batch_->output;
-  const size_t before = out.size();
-  const size_t written = windows_.redactWindow(workspace_.scan, window, context_, false, out);
-  if (out.compare(before, std::string::npos, window.substr(context_, written - context_)) != 0)
-    long_line_changed_ = true;
-  batch_->redacted = true;
+  size_t written = 0;
+  batch_->addRedacted([&](std::string& out) {
+    const size_t before = out.size();
+    written = windows_.redactWindow(workspace_.scan, window, context_, false, out);
+    if (out.compare(before, std::string::npos, window.substr(context_, written - context_)) != 0)
+      long_line_changed_ = true;
+  });
+  batch_->done = true;
   dispatch();
   const size_t keep = std::min(overlap(), written);
   begin_ += written - keep;
@@ -434,13 +489,14 @@ void LineFilter::Run::finishLongLine(size_t line_end, bool terminated) {
   std::string_view record(input_.get() + begin_, line_end - begin_);
   const bool crlf = terminated && record.size() > context_ && record.back() == '\r';
   if (crlf) record.remove_suffix(1);
-  std::string& out = batch_->output;
-  const size_t before = out.size();
-  windows_.redactWindow(workspace_.scan, record, context_, true, out);
-  if (out.compare(before, std::string::npos, record.substr(context_)) != 0) long_line_changed_ = true;
-  if (crlf) out.push_back('\r');
-  if (terminated) out.push_back('\n');
-  batch_->redacted = true;
+  batch_->addRedacted([&](std::string& out) {
+    const size_t before = out.size();
+    windows_.redactWindow(workspace_.scan, record, context_, true, out);
+    if (out.compare(before, std::string::npos, record.substr(context_)) != 0) long_line_changed_ = true;
+    if (crlf) out.push_back('\r');
+    if (terminated) out.push_back('\n');
+  });
+  batch_->done = true;
   batch_->lines = 1;
   batch_->lines_redacted = long_line_changed_ ? 1 : 0;
   dispatch();
