@@ -347,6 +347,8 @@ int main(int argc, char** argv) {
   }
 
   if (config_check->parsed()) config_file = check_file;
+  // Redacting needs no rule examples; checking a config or testing rules reads and checks them.
+  policy_options.with_examples = config_check->parsed() || rules_test->parsed();
   // The config file with the flags on top; run again by `veil serve` on SIGHUP, so a changed
   // file (or pack) is read anew while the flags stay as given. Throws ConfigError.
   const veil::app::PolicyOptions policy_defaults = policy_options;

@@ -6,7 +6,9 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
+#include <fstream>
 #include <set>
+#include <sstream>
 
 namespace veil::app {
 namespace {
@@ -104,9 +106,18 @@ const std::vector<std::string>& ruleCategories() {
   return kCategories;
 }
 
-RulePack loadRulePack(const std::filesystem::path& path) {
+RulePack loadRulePack(const std::filesystem::path& path, bool with_examples) {
   YamlReader reader(path);
-  const YAML::Node root = loadYamlFile(path, "rule pack");
+  YAML::Node root;
+  if (with_examples) {
+    root = loadYamlFile(path, "rule pack");
+  } else {
+    std::ifstream file(path, std::ios::binary);
+    std::stringstream text;
+    text << file.rdbuf();
+    if (!file) throw ConfigError(path.string() + ": cannot read rule pack");
+    root = loadYamlText(withoutExamples(text.str()), path.string());
+  }
   if (!root.IsMap()) throw ConfigError(path.string() + ": a rule pack must be a YAML mapping");
   try {
     reader.allowOnly(root, {"pack", "description", "default", "rules", "fields", "exceptions"},

@@ -24,8 +24,9 @@ struct RulePack {
 
 // Reads and validates one rule pack (see patterns/README.md for the format). Unknown keys,
 // missing fields, bad ids, categories, validators or actions throw ConfigError naming the file
-// and line. Patterns are not compiled here.
-RulePack loadRulePack(const std::filesystem::path& path);
+// and line. Patterns are not compiled here. Without `with_examples` the rules' examples are
+// neither read nor checked (redacting does not need them, and they are most of a pack's text).
+RulePack loadRulePack(const std::filesystem::path& path, bool with_examples = true);
 
 // Reads one field-name rule (an entry of a pack's or the config's `fields`).
 core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,

@@ -57,7 +57,8 @@ core::HashKey loadHashKey(const PolicyOptions& options) {
 
 }  // namespace
 
-std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path>& patterns_dir) {
+std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path>& patterns_dir,
+                                       bool with_examples) {
   const auto dir = patternsDirectory(patterns_dir);
   spdlog::debug("bundled rule packs from {}", dir.string());
   std::vector<std::filesystem::path> files;
@@ -67,7 +68,7 @@ std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path
   std::sort(files.begin(), files.end());
   std::vector<RulePack> packs;
   for (const auto& file : files) {
-    RulePack pack = loadRulePack(file);
+    RulePack pack = loadRulePack(file, with_examples);
     if (pack.name != file.stem().string())
       throw ConfigError(file.string() + ": pack name '" + pack.name +
                         "' must equal the file name '" + file.stem().string() + "'");
@@ -79,7 +80,7 @@ std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path
 LoadedPolicy buildPolicy(const PolicyOptions& options) {
   LoadedPolicy loaded;
   std::vector<RulePack> bundled;
-  if (options.bundled) bundled = loadBundledPacks(options.patterns_dir);
+  if (options.bundled) bundled = loadBundledPacks(options.patterns_dir, options.with_examples);
   const bool all = std::find(options.packs.begin(), options.packs.end(), "all") != options.packs.end();
   if (!options.bundled) {
   } else if (all) {
@@ -105,7 +106,8 @@ LoadedPolicy buildPolicy(const PolicyOptions& options) {
       loaded.packs.push_back(std::move(*it));
     }
   }
-  for (const auto& file : options.rule_files) loaded.packs.push_back(loadRulePack(file));
+  for (const auto& file : options.rule_files)
+    loaded.packs.push_back(loadRulePack(file, options.with_examples));
 
   std::vector<core::Rule> rules;
   std::vector<core::FieldRule> field_rules;

@@ -20,6 +20,7 @@ struct PolicyOptions {
   std::optional<std::filesystem::path> patterns_dir;  // unset: findPatternsDirectory()
   std::string mask_template = "[REDACTED:{rule}]";
   bool use_cache = true;
+  bool with_examples = true;  // false: packs are read without their examples (faster start-up)
   std::optional<std::filesystem::path> cache_dir;  // unset: DatabaseCache::defaultDirectory()
 
   // Action overrides (from the config): by rule id, then by category; a rule's own action
@@ -43,7 +44,8 @@ struct LoadedPolicy {
 };
 
 // Every bundled pack in the patterns directory, sorted by name. Throws ConfigError.
-std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path>& patterns_dir);
+std::vector<RulePack> loadBundledPacks(const std::optional<std::filesystem::path>& patterns_dir,
+                                       bool with_examples = true);
 
 // Loads and validates the selected packs, compiles them (or loads the cached database) and
 // returns the shared, read-only policy. Throws ConfigError naming the file, line, rule and

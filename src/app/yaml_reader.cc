@@ -73,6 +73,44 @@ bool YamlReader::flag(const YAML::Node& node, const std::string& what) const {
   }
 }
 
+std::string withoutExamples(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  bool inside = false;      // in the block under an `examples:` key
+  size_t block_indent = 0;  // that key's indentation
+  size_t at = 0;
+  while (at < text.size()) {
+    const size_t newline = text.find('\n', at);
+    const size_t end = newline == std::string_view::npos ? text.size() : newline;
+    const std::string_view line = text.substr(at, end - at);
+    size_t indent = 0;
+    while (indent < line.size() && line[indent] == ' ') ++indent;
+    std::string_view content = line.substr(indent);
+    if (const size_t comment = content.find(" #"); comment != std::string_view::npos)
+      content = content.substr(0, comment);
+    while (!content.empty() && (content.back() == ' ' || content.back() == '\r' || content.back() == '\t'))
+      content.remove_suffix(1);
+    const bool blank = content.empty() || content.front() == '#';
+    if (inside && !blank && indent <= block_indent) inside = false;
+    if (!inside && content == "examples:") {
+      inside = true;
+      block_indent = indent;
+    }
+    if (!inside) out.append(line);
+    if (newline != std::string_view::npos) out.push_back('\n');
+    at = end + 1;
+  }
+  return out;
+}
+
+YAML::Node loadYamlText(const std::string& text, const std::string& name) {
+  try {
+    return YAML::Load(text);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError(name + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+}
+
 YAML::Node loadYamlFile(const std::filesystem::path& path, const std::string& what) {
   try {
     return YAML::LoadFile(path.string());

@@ -110,6 +110,85 @@ TEST(PackLoaderTest, YamlSyntaxErrorNamesTheLine) {
 
 TEST(PackLoaderTest, MissingFileIsAConfigError) {
   EXPECT_THROW(loadRulePack("/nonexistent/veil.yaml"), ConfigError);
+  EXPECT_THROW(loadRulePack("/nonexistent/veil.yaml", false), ConfigError);
+}
+
+TEST(PackLoaderTest, WithoutExamplesBlanksTheirBlocksAndKeepsTheLines) {
+  const std::string yaml =
+      "rules:\n"
+      "  - id: a\n"
+      "    examples:   # comment\n"
+      "      match:\n"
+      "        - 'x'\n"
+      "\n"
+      "      no_match: ['y',\n"
+      "         'z']\n"
+      "    pattern: 'p'\n"
+      "  - id: b\n"
+      "    examples: {match: [q]}\n"
+      "description: kept\n";
+  EXPECT_EQ(withoutExamples(yaml),
+            "rules:\n"
+            "  - id: a\n"
+            "\n\n\n\n\n\n"
+            "    pattern: 'p'\n"
+            "  - id: b\n"
+            "    examples: {match: [q]}\n"
+            "description: kept\n");
+}
+
+TEST(PackLoaderTest, PackWithoutExamplesHasTheSameRulesAndErrorLines) {
+  const std::string rule = std::string(kRuleHead) +
+                           "    examples:\n      match: ['tok_abcdefgh']\n      no_match: ['tok_abc']\n"
+                           "    pattern: 'tok_[a-z]{8}'\n    validator: luhn\n";
+  PackFile file(rule);
+  const RulePack with = loadRulePack(file.path());
+  const RulePack without = loadRulePack(file.path(), false);
+  ASSERT_EQ(without.rules.size(), 1u);
+  EXPECT_EQ(without.rules[0].id, with.rules[0].id);
+  EXPECT_EQ(without.rules[0].pattern, with.rules[0].pattern);
+  EXPECT_EQ(without.rules[0].origin, with.rules[0].origin);
+  EXPECT_TRUE(without.rules[0].validator.has_value());
+  EXPECT_TRUE(without.rules[0].match_examples.empty());
+  // An error below the examples names the same line either way.
+  PackFile bad(rule + "    severity: high\n");
+  std::string errors[2];
+  for (int i = 0; i < 2; ++i) {
+    try {
+      loadRulePack(bad.path(), i == 0);
+    } catch (const ConfigError& e) {
+      errors[i] = e.what();
+    }
+  }
+  EXPECT_NE(errors[0].find(":11: unknown key 'severity'"), std::string::npos) << errors[0];
+  EXPECT_EQ(errors[0], errors[1]);
+}
+
+TEST(PackLoaderTest, EveryBundledPackLoadsTheSameRulesWithoutExamples) {
+  const auto with = loadBundledPacks(std::filesystem::path(VEIL_SOURCE_DIR) / "patterns");
+  const auto without = loadBundledPacks(std::filesystem::path(VEIL_SOURCE_DIR) / "patterns", false);
+  ASSERT_EQ(with.size(), without.size());
+  for (size_t p = 0; p < with.size(); ++p) {
+    ASSERT_EQ(with[p].rules.size(), without[p].rules.size()) << with[p].name;
+    ASSERT_EQ(with[p].fields.size(), without[p].fields.size()) << with[p].name;
+    EXPECT_EQ(with[p].exceptions, without[p].exceptions) << with[p].name;
+    for (size_t r = 0; r < with[p].rules.size(); ++r) {
+      const auto &a = with[p].rules[r], &b = without[p].rules[r];
+      EXPECT_EQ(a.id, b.id);
+      EXPECT_EQ(a.pattern, b.pattern) << a.id;
+      EXPECT_EQ(a.description, b.description) << a.id;
+      EXPECT_EQ(a.category, b.category) << a.id;
+      EXPECT_EQ(a.keywords, b.keywords) << a.id;
+      EXPECT_EQ(a.validator.has_value(), b.validator.has_value()) << a.id;
+      EXPECT_EQ(a.prefilter.has_value(), b.prefilter.has_value()) << a.id;
+      EXPECT_FALSE(a.match_examples.empty()) << a.id;
+      EXPECT_TRUE(b.match_examples.empty()) << a.id;
+    }
+    for (size_t r = 0; r < with[p].fields.size(); ++r) {
+      EXPECT_EQ(with[p].fields[r].id, without[p].fields[r].id);
+      EXPECT_EQ(with[p].fields[r].names, without[p].fields[r].names) << with[p].fields[r].id;
+    }
+  }
 }
 
 TEST(PolicyBuilderTest, InvalidPatternNamesFileRuleAndEngineMessage) {
