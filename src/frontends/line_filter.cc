@@ -24,23 +24,40 @@ namespace {
 
 constexpr size_t kReadChunk = 256 << 10;
 
+// Bytes read from the input. Not zero-filled: pages are touched only as input arrives, which
+// keeps start-up and the footprint of small inputs small.
+struct InputBuffer {
+  std::unique_ptr<char[]> bytes;
+  size_t capacity = 0;
+
+  void reserve(size_t size) {
+    if (capacity >= size) return;
+    bytes = std::make_unique_for_overwrite<char[]>(size);
+    capacity = size;
+  }
+};
+
 // A run of whole input lines and, once redacted, their output: the pieces to write, in
 // order, each a slice of the input (lines that came out unchanged, never copied) or of
-// `redacted` (the new form of the lines that changed).
+// `redacted` (the new form of the lines that changed). The lines stay in the buffer they were
+// read into: the batch takes that buffer over instead of copying them.
 struct Batch {
   struct Piece {
-    bool redacted;  // a slice of `redacted`, else of `input`
+    bool redacted;  // a slice of `redacted`, else of input()
     size_t begin, end;
   };
   uint64_t sequence = 0;
-  std::string input;  // complete lines with terminators; the last may lack one (end of input)
+  InputBuffer buffer;
+  size_t input_begin = 0, input_end = 0;  // the lines in `buffer`
   std::string redacted;
   std::vector<Piece> pieces;
   bool done = false;  // pieces are final already (windows of an over-long line)
   uint64_t lines = 0;
   uint64_t lines_redacted = 0;
 
-  bool empty() const { return input.empty() && redacted.empty(); }
+  // Complete lines with terminators; the last may lack one (end of input).
+  std::string_view input() const { return {buffer.bytes.get() + input_begin, input_end - input_begin}; }
+  bool empty() const { return input_end == input_begin && redacted.empty(); }
   void add(bool from_redacted, size_t begin, size_t end) {
     if (begin == end) return;
     if (!pieces.empty() && pieces.back().redacted == from_redacted && pieces.back().end == begin) {
@@ -62,7 +79,7 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
                  Batch& batch) {
   batch.redacted.clear();
   batch.pieces.clear();
-  std::string_view rest = batch.input;
+  std::string_view rest = batch.input();
   size_t at = 0;  // offset of `rest` in the input
   while (!rest.empty()) {
     const size_t newline = rest.find('\n');
@@ -97,7 +114,7 @@ bool writeBatch(int fd, const Batch& batch, int& error) {
     int count = 0;
     for (size_t i = next; i < batch.pieces.size() && count < IOV_MAX; ++i, ++count) {
       const Batch::Piece& piece = batch.pieces[i];
-      const char* base = (piece.redacted ? batch.redacted.data() : batch.input.data()) + piece.begin;
+      const char* base = (piece.redacted ? batch.redacted.data() : batch.input().data()) + piece.begin;
       const size_t offset = i == next ? skip : 0;
       vectors[count] = {const_cast<char*>(base + offset), piece.end - piece.begin - offset};
     }
@@ -223,7 +240,7 @@ class BatchPipeline {
   }
 
   void recycle(std::unique_ptr<Batch> batch) {
-    batch->input.clear();
+    batch->input_begin = batch->input_end = 0;
     batch->redacted.clear();
     batch->pieces.clear();
     batch->done = false;
@@ -309,7 +326,7 @@ class LineFilter::Run {
     // Not zero-filled: pages are touched only as input arrives, which keeps start-up and the
     // footprint of small inputs small.
     input_size_ = options_.max_record_bytes + overlap() + kReadChunk;
-    input_ = std::make_unique_for_overwrite<char[]>(input_size_);
+    input_.reserve(input_size_);
   }
 
   LineFilterResult execute();
@@ -330,7 +347,9 @@ class LineFilter::Run {
   formats::Workspace workspace_;  // for over-long lines, redacted on this thread
   core::WindowRedactor windows_;
   std::unique_ptr<Batch> batch_;
-  std::unique_ptr<char[]> input_;
+  void handOver(size_t line_end);
+
+  InputBuffer input_;
   size_t input_size_ = 0;
   size_t begin_ = 0;  // first unprocessed byte (including long-line context)
   size_t end_ = 0;    // one past the last byte read
@@ -355,11 +374,13 @@ LineFilterResult LineFilter::Run::execute() {
   while (!pipeline_.failed()) {
     if (!waitForInput(stop) || stop) break;
     if (begin_ > 0 && input_size_ - end_ < kReadChunk) {
-      std::memmove(input_.get(), input_.get() + begin_, end_ - begin_);
+      std::memmove(input_.bytes.get(), input_.bytes.get() + begin_, end_ - begin_);
       end_ -= begin_;
       begin_ = 0;
     }
-    const ssize_t n = ::read(options_.input_fd, input_.get() + end_, input_size_ - end_);
+    // At most a batch at a time: each read's whole lines become one batch.
+    const size_t want = std::min(input_size_ - end_, std::max<size_t>(options_.flush_bytes, 1));
+    const ssize_t n = ::read(options_.input_fd, input_.bytes.get() + end_, want);
     if (n < 0) {
       if (errno == EINTR || errno == EAGAIN) continue;
       result_.end = LineFilterEnd::kInputError;
@@ -424,7 +445,7 @@ bool LineFilter::Run::dispatch() {
 
 void LineFilter::Run::processLines(bool at_end) {
   while (!pipeline_.failed()) {
-    const char* data = input_.get();
+    const char* data = input_.bytes.get();
     if (in_long_line_) {
       const size_t scan_from = begin_ + context_;
       const void* newline = std::memchr(data + scan_from, '\n', end_ - scan_from);
@@ -443,13 +464,11 @@ void LineFilter::Run::processLines(bool at_end) {
       }
       continue;
     }
-    // Whole lines go to the batch in one copy.
+    // Whole lines go to a batch without a copy.
     const void* last_newline = ::memrchr(data + begin_, '\n', end_ - begin_);
     if (last_newline != nullptr) {
-      const size_t after = static_cast<size_t>(static_cast<const char*>(last_newline) - data) + 1;
-      batch_->input.append(data + begin_, after - begin_);
-      begin_ = after;
-      if (batch_->input.size() >= options_.flush_bytes && !dispatch()) return;
+      handOver(static_cast<size_t>(static_cast<const char*>(last_newline) - data) + 1);
+      if (!dispatch()) return;
     }
     if (end_ - begin_ >= options_.max_record_bytes) {
       if (!dispatch()) return;
@@ -460,17 +479,29 @@ void LineFilter::Run::processLines(bool at_end) {
       continueLongLine();
       continue;
     }
-    if (at_end && end_ > begin_) {
-      batch_->input.append(data + begin_, end_ - begin_);
-      begin_ = end_;
-    }
+    if (at_end && end_ > begin_) handOver(end_);
     break;
   }
   if (begin_ == end_) begin_ = end_ = 0;
 }
 
+// The batch takes over the input buffer with the lines in [begin_, line_end); what follows
+// them (the start of the next line) moves to the start of the batch's old buffer, which
+// becomes the input buffer.
+void LineFilter::Run::handOver(size_t line_end) {
+  if (!batch_->empty() && !dispatch()) return;
+  std::swap(batch_->buffer, input_);
+  input_.reserve(input_size_);
+  const size_t rest = end_ - line_end;
+  std::memcpy(input_.bytes.get(), batch_->buffer.bytes.get() + line_end, rest);
+  batch_->input_begin = begin_;
+  batch_->input_end = line_end;
+  begin_ = 0;
+  end_ = rest;
+}
+
 void LineFilter::Run::continueLongLine() {
-  std::string_view window(input_.get() + begin_, end_ - begin_);
+  std::string_view window(input_.bytes.get() + begin_, end_ - begin_);
   size_t written = 0;
   batch_->addRedacted([&](std::string& out) {
     const size_t before = out.size();
@@ -486,7 +517,7 @@ void LineFilter::Run::continueLongLine() {
 }
 
 void LineFilter::Run::finishLongLine(size_t line_end, bool terminated) {
-  std::string_view record(input_.get() + begin_, line_end - begin_);
+  std::string_view record(input_.bytes.get() + begin_, line_end - begin_);
   const bool crlf = terminated && record.size() > context_ && record.back() == '\r';
   if (crlf) record.remove_suffix(1);
   batch_->addRedacted([&](std::string& out) {
