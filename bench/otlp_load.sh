@@ -7,7 +7,8 @@
 #
 # Usage: bench/otlp_load.sh [BUILD_DIR]     (default: $VEIL_BUILD_DIR, else build/)
 # Environment: DURATION (s, default 10), WARMUP (s, 2), RATE (spans/s, 10000),
-#   INFLIGHT (closed loop, 8), SPANS (spans per request, 100), SECRETS (fraction, 0.05).
+#   INFLIGHT (closed loop, 8), SPANS (spans per request, 100), SECRETS (fraction, 0.05),
+#   VEIL_ARGS (extra arguments for veil, e.g. "--threads 1").
 # Full output of every run: $VEIL_BENCH_DIR/otlp_load.log (default /tmp/veil-otlp-load).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -59,7 +60,8 @@ run() {  # SCENARIO PATH(direct|veil) LOAD-ARGS...
     sink_port=$("$load" --free-port)
     veil_port=$("$load" --free-port)
     metrics_port=$("$load" --free-port)
-    "$build/veil" serve --listen "127.0.0.1:$veil_port" --forward "127.0.0.1:$sink_port" \
+    # shellcheck disable=SC2086
+    "$build/veil" ${VEIL_ARGS:-} serve --listen "127.0.0.1:$veil_port" --forward "127.0.0.1:$sink_port" \
       --metrics-listen "127.0.0.1:$metrics_port" 2>>"$log" &
     veil_pid=$!
     # The generator waits for veil's listener itself (up to 15 s).
@@ -89,6 +91,7 @@ run() {  # SCENARIO PATH(direct|veil) LOAD-ARGS...
 
 echo "machine: $(nproc) CPUs, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs); load before: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "veil: $("$build/veil" --version 2>/dev/null || echo "$build/veil") at $(git -C "$repo" rev-parse --short HEAD 2>/dev/null || echo '?'); default packs"
+echo "veil arguments: ${VEIL_ARGS:-(none)}"
 echo "spans: 10 attributes of 20-character keys and values, $spans per request, ${secrets} of them with a planted ghp_ token; ${duration} s measured after ${warmup} s warm-up"
 
 closed="closed loop, $inflight in flight"

@@ -287,7 +287,7 @@ int main(int argc, char** argv) {
   app.add_option("--max-line-bytes", filter_options.max_record_bytes, "Lines up to this size are scanned as one record; longer lines in overlapping windows")->capture_default_str()->check(CLI::Range(size_t{1024}, size_t{1} << 30));
   app.add_option("--cache-dir", cache_dir, "Where compiled rule databases are cached (default: $VEIL_CACHE_DIR, $XDG_CACHE_HOME/veil or ~/.cache/veil)");
   filter_options.threads = std::max(1u, std::thread::hardware_concurrency());
-  app.add_option("--threads", filter_options.threads, "Worker threads redacting lines (default: the number of cores)")->capture_default_str()->check(CLI::Range(1u, 256u));
+  app.add_option("--threads", filter_options.threads, "Worker threads redacting lines, and threads sharing a large OTLP request under serve (default: the number of cores)")->capture_default_str()->check(CLI::Range(1u, 256u));
   app.add_flag("--no-cache", no_cache, "Do not read or write the compiled-database cache");
   app.add_flag("--stats", stats, "Print lines, bytes, MB/s and findings per rule to stderr at the end");
   app.add_option("--log-level", log_level, "veil's own log level on stderr: trace, debug, info, warn, error, off")->capture_default_str();
@@ -423,7 +423,9 @@ int main(int argc, char** argv) {
 
   if (serve->parsed()) {
     serve_options.forward_timeout = std::chrono::milliseconds(forward_timeout_ms);
-    const veil::app::ServeSettings settings = serveSettings(*serve, config.serve, serve_flags);
+    veil::app::ServeSettings settings = serveSettings(*serve, config.serve, serve_flags);
+    // Large requests are redacted by as many threads as the line filter would use.
+    settings.options.redaction_threads = filter_options.threads;
     const PolicyRebuild rebuild = [&] {
       veil::app::Config reloaded;
       resolveConfig(reloaded);

@@ -1,5 +1,7 @@
 #include "formats/otlp_redactor.h"
 
+#include <algorithm>
+
 #include <array>
 #include <charconv>
 #include <functional>
@@ -280,45 +282,58 @@ class OtlpRedactor::Walk {
   size_t replaced_ = 0;
 };
 
-size_t OtlpRedactor::redact(
-    Workspace& workspace,
-    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request) const {
-  Walk walk(records_, workspace);
-  for (auto& resource_spans : *request.mutable_resource_spans()) {
-    walk.resource(resource_spans);
-    for (auto& scope_spans : *resource_spans.mutable_scope_spans()) {
-      walk.scope(scope_spans);
-      for (auto& span : *scope_spans.mutable_spans()) walk.span(span);
+namespace {
+
+// Walks the resources, scopes and records of one request for one share of it.
+template <typename Walk, typename Resources, typename ScopesOf, typename RecordsOf, typename OnRecord>
+void walkShare(Walk& walk, Resources& resources, ScopesOf scopes_of, RecordsOf records_of,
+               OnRecord on_record, OtlpRedactor::Share share) {
+  const unsigned count = std::max(share.count, 1u);
+  size_t position = 0;
+  for (auto& resource : resources) {
+    if (share.index == 0) walk.resource(resource);
+    for (auto& scope : *scopes_of(resource)) {
+      if (share.index == 0) walk.scope(scope);
+      for (auto& record : *records_of(scope)) {
+        if (position++ % count == share.index) on_record(record);
+      }
     }
   }
+}
+
+}  // namespace
+
+size_t OtlpRedactor::redact(
+    Workspace& workspace,
+    opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request,
+    Share share) const {
+  Walk walk(records_, workspace);
+  walkShare(
+      walk, *request.mutable_resource_spans(), [](auto& r) { return r.mutable_scope_spans(); },
+      [](auto& s) { return s.mutable_spans(); }, [&](auto& span) { walk.span(span); }, share);
   return walk.replaced();
 }
 
 size_t OtlpRedactor::redact(
     Workspace& workspace,
-    opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request) const {
+    opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
+    Share share) const {
   Walk walk(records_, workspace);
-  for (auto& resource_logs : *request.mutable_resource_logs()) {
-    walk.resource(resource_logs);
-    for (auto& scope_logs : *resource_logs.mutable_scope_logs()) {
-      walk.scope(scope_logs);
-      for (auto& record : *scope_logs.mutable_log_records()) walk.logRecord(record);
-    }
-  }
+  walkShare(
+      walk, *request.mutable_resource_logs(), [](auto& r) { return r.mutable_scope_logs(); },
+      [](auto& s) { return s.mutable_log_records(); }, [&](auto& record) { walk.logRecord(record); },
+      share);
   return walk.replaced();
 }
 
 size_t OtlpRedactor::redact(
     Workspace& workspace,
-    opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request) const {
+    opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
+    Share share) const {
   Walk walk(records_, workspace);
-  for (auto& resource_metrics : *request.mutable_resource_metrics()) {
-    walk.resource(resource_metrics);
-    for (auto& scope_metrics : *resource_metrics.mutable_scope_metrics()) {
-      walk.scope(scope_metrics);
-      for (auto& metric : *scope_metrics.mutable_metrics()) walk.metric(metric);
-    }
-  }
+  walkShare(
+      walk, *request.mutable_resource_metrics(), [](auto& r) { return r.mutable_scope_metrics(); },
+      [](auto& s) { return s.mutable_metrics(); }, [&](auto& metric) { walk.metric(metric); }, share);
   return walk.replaced();
 }
 

@@ -38,8 +38,19 @@ namespace veil::formats {
 // Thread safety: the methods are const; concurrent calls are safe as long as each thread
 // passes its own Workspace, built from the same Policy as `records`. Neither the request nor
 // the Workspace may be used by another thread during a call.
+// Which part of a request one OtlpRedactor call redacts, so that threads can share a large
+// request: the records (spans, log records, metrics) whose position in the request modulo
+// `count` is `index`; share 0 also takes every resource and scope. The shares of one request
+// may run at the same time, each with its own Workspace: they touch disjoint messages.
+struct RequestShare {
+  unsigned index = 0;
+  unsigned count = 1;
+};
+
 class OtlpRedactor {
  public:
+  using Share = RequestShare;
+
   // `records` must outlive this object.
   explicit OtlpRedactor(const RecordRedactor& records) : records_(records) {}
 
@@ -47,14 +58,15 @@ class OtlpRedactor {
   // or dropped attribute value). They never throw on any message content (allocation failure
   // aside) and leave the message valid: every string written is valid UTF-8 when the input's
   // strings were.
-  size_t redact(
-      Workspace& workspace,
-      opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request) const;
   size_t redact(Workspace& workspace,
-                opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request) const;
-  size_t redact(
-      Workspace& workspace,
-      opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request) const;
+                opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest& request,
+                Share share = {}) const;
+  size_t redact(Workspace& workspace,
+                opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
+                Share share = {}) const;
+  size_t redact(Workspace& workspace,
+                opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
+                Share share = {}) const;
 
  private:
   class Walk;

@@ -15,6 +15,7 @@
 #include <deque>
 #include <fstream>
 #include <functional>
+#include <latch>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -163,6 +164,65 @@ class WorkspacePool {
   const core::Policy& policy_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Slot>> free_;
+};
+
+// Helper threads that redact shares of large requests (OtlpRedactor::Share) next to the gRPC
+// thread that received them, so that one big batch does not wait on one core.
+class SharePool {
+ public:
+  explicit SharePool(unsigned helpers) {
+    for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { run(); });
+  }
+  ~SharePool() {
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+    }
+    ready_.notify_all();
+    for (auto& thread : threads_) thread.join();
+  }
+  SharePool(const SharePool&) = delete;
+  SharePool& operator=(const SharePool&) = delete;
+
+  unsigned helpers() const { return static_cast<unsigned>(threads_.size()); }
+
+  // Runs redact(share) for shares 1..count-1 on the helpers and share 0 on the calling
+  // thread; returns when all are done.
+  template <typename RedactShare>
+  void run(unsigned count, RedactShare redact_share) {
+    std::latch done(count - 1);
+    {
+      std::lock_guard lock(mutex_);
+      for (unsigned index = 1; index < count; ++index)
+        tasks_.emplace_back([&done, &redact_share, index] {
+          redact_share(index);
+          done.count_down();
+        });
+    }
+    ready_.notify_all();
+    redact_share(0);
+    done.wait();
+  }
+
+ private:
+  void run() {
+    std::unique_lock lock(mutex_);
+    while (true) {
+      ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
+      if (tasks_.empty()) return;
+      auto task = std::move(tasks_.front());
+      tasks_.pop_front();
+      lock.unlock();
+      task();
+      lock.lock();
+    }
+  }
+
+  std::mutex mutex_;
+  std::condition_variable ready_;
+  std::deque<std::function<void()>> tasks_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
 };
 
 // One policy with everything built from it. Immutable but for the pool; an Export holds the
@@ -378,6 +438,7 @@ class OtlpServer::Impl {
   mutable std::mutex engine_mutex_;
   std::shared_ptr<const Engine> engine_;
   OtlpServerOptions options_;
+  SharePool share_pool_{options_.redaction_threads > 1 ? options_.redaction_threads - 1 : 0};
   std::array<unsigned char, SHA256_DIGEST_LENGTH> token_digest_{};
 
   std::shared_ptr<grpc::Channel> channel_;
@@ -549,9 +610,22 @@ grpc::ServerUnaryReactor* OtlpServer::Impl::handle(grpc::CallbackServerContext& 
   {
     // The Engine current now serves this whole Export, even if a reload replaces it meanwhile.
     const auto current = engine();
-    WorkspacePool::Lease slot(current->workspaces);
-    values_redacted_ += current->otlp.redact((*slot).workspace, request);
-    reportFindings(*current->policy, *slot);
+    const uint64_t records = recordCount(request);
+    const unsigned shares =
+        records >= options_.share_min_records
+            ? static_cast<unsigned>(std::min<uint64_t>(share_pool_.helpers() + 1, records))
+            : 1;
+    if (shares <= 1) {
+      WorkspacePool::Lease slot(current->workspaces);
+      values_redacted_ += current->otlp.redact((*slot).workspace, request);
+      reportFindings(*current->policy, *slot);
+    } else {
+      share_pool_.run(shares, [&](unsigned index) {
+        WorkspacePool::Lease slot(current->workspaces);
+        values_redacted_ += current->otlp.redact((*slot).workspace, request, {index, shares});
+        reportFindings(*current->policy, *slot);
+      });
+    }
   }
   {
     // While requests wait, new ones queue behind them: order is kept and a downstream known

@@ -29,6 +29,11 @@ struct OtlpServerOptions {
   int max_message_bytes = 16 << 20;
   std::chrono::milliseconds forward_timeout{5000};
   bool forward_gzip = false;  // compress forwarded requests (received gzip is always accepted)
+  // Threads that redact one large request together: the gRPC thread that received it and
+  // redaction_threads - 1 helpers. Requests with fewer records (spans, log records, metrics)
+  // than share_min_records are redacted by the receiving thread alone.
+  unsigned redaction_threads = 1;
+  size_t share_min_records = 128;
 
   // Requests the downstream refused with a retryable code wait in memory, up to this many
   // (serialized) bytes, and are resent in order with exponential backoff and jitter. With

@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+#include <type_traits>
+
 #include <random>
 #include <string>
 #include <vector>
@@ -332,6 +335,62 @@ TEST_F(OtlpRedactorTest, LogsBodiesOfEveryShapeAndAttributesRedacted) {
 TEST_F(OtlpRedactorTest, MetricsOfEveryTypeDataPointAndExemplarAttributesRedacted) {
   expectRedactsTo(metricsOfEveryType(Side::kSent), metricsOfEveryType(Side::kExpected),
                   kMetricReplaced);
+}
+
+// Several resources, each with its records repeated, so that shares interleave across them.
+template <typename RequestT>
+RequestT repeated(const RequestT& one, int resources, int records) {
+  RequestT request;
+  for (int r = 0; r < resources; ++r) request.MergeFrom(one);
+  auto grow = [&](auto* list) {
+    const int original = list->size();
+    for (int i = 1; i < records; ++i)
+      for (int j = 0; j < original; ++j) list->Add()->CopyFrom(list->Get(j));
+  };
+  if constexpr (std::is_same_v<RequestT, collector_trace::ExportTraceServiceRequest>) {
+    for (auto& resource : *request.mutable_resource_spans())
+      for (auto& scope : *resource.mutable_scope_spans()) grow(scope.mutable_spans());
+  } else if constexpr (std::is_same_v<RequestT, collector_logs::ExportLogsServiceRequest>) {
+    for (auto& resource : *request.mutable_resource_logs())
+      for (auto& scope : *resource.mutable_scope_logs()) grow(scope.mutable_log_records());
+  } else {
+    for (auto& resource : *request.mutable_resource_metrics())
+      for (auto& scope : *resource.mutable_scope_metrics()) grow(scope.mutable_metrics());
+  }
+  return request;
+}
+
+// The shares of a request, redacted at the same time on as many threads, leave exactly what
+// redacting it whole leaves, and count the same.
+template <typename RequestT>
+void expectSharesRedactLikeTheWhole(const core::Policy& policy, const OtlpRedactor& otlp,
+                                    RequestT sent) {
+  SCOPED_TRACE(RequestT::descriptor()->full_name());
+  RequestT whole = sent;
+  Workspace workspace(policy);
+  const size_t expected = otlp.redact(workspace, whole);
+  ASSERT_GT(expected, 0u);
+  for (unsigned count : {2u, 3u, 7u}) {
+    RequestT shared = sent;
+    std::vector<Workspace> workspaces;
+    for (unsigned i = 0; i < count; ++i) workspaces.emplace_back(policy);
+    std::vector<size_t> replaced(count, 0);
+    std::vector<std::thread> threads;
+    for (unsigned i = 0; i < count; ++i)
+      threads.emplace_back([&, i] { replaced[i] = otlp.redact(workspaces[i], shared, {i, count}); });
+    for (auto& thread : threads) thread.join();
+    size_t total = 0;
+    for (size_t n : replaced) total += n;
+    EXPECT_EQ(total, expected) << count << " shares";
+    EXPECT_EQ(shared.SerializeAsString(), whole.SerializeAsString()) << count << " shares";
+    EXPECT_NE(shared.SerializeAsString(), sent.SerializeAsString());
+  }
+}
+
+TEST_F(OtlpRedactorTest, SharesOfARequestRedactedConcurrentlyEqualTheWhole) {
+  expectSharesRedactLikeTheWhole(*policy_, otlp_, repeated(traces(Side::kSent), 3, 5));
+  expectSharesRedactLikeTheWhole(*policy_, otlp_, repeated(logs(Side::kSent), 2, 4));
+  expectSharesRedactLikeTheWhole(*policy_, otlp_, repeated(metricsOfEveryType(Side::kSent), 2, 3));
 }
 
 TEST_F(OtlpRedactorTest, RequestWithNothingToRedactIsByteIdenticalAndCountsZero) {

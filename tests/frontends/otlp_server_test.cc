@@ -369,6 +369,30 @@ TEST_F(OtlpServerTest, RedactsSpansBeforeForwarding) {
   EXPECT_EQ(stats.values_redacted, 4u);
 }
 
+TEST_F(OtlpServerTest, LargeRequestsAreRedactedByThreadsSharingThem) {
+  startVeil([](OtlpServerOptions& options) {
+    options.redaction_threads = 3;
+    options.share_min_records = 4;
+  });
+  // 40 spans over 4 resources: shared by three threads.
+  trace_v1::ExportTraceServiceRequest sent, expected;
+  for (int i = 0; i < 4; ++i) {
+    auto one = traceRequest(false), redacted = traceRequest(true);
+    auto* spans = one.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans();
+    auto* redacted_spans = redacted.mutable_resource_spans(0)->mutable_scope_spans(0)->mutable_spans();
+    for (int j = 1; j < 10; ++j) {
+      spans->Add()->CopyFrom(spans->Get(0));
+      redacted_spans->Add()->CopyFrom(redacted_spans->Get(0));
+    }
+    sent.MergeFrom(one);
+    expected.MergeFrom(redacted);
+  }
+  ASSERT_TRUE(sender_->send(sent).ok());
+  std::lock_guard lock(downstream_.mutex_);
+  ASSERT_EQ(downstream_.traces.size(), 1u);
+  EXPECT_TRUE(sameMessage(expected, downstream_.traces[0]));
+}
+
 TEST_F(OtlpServerTest, RedactsLogRecordsBeforeForwarding) {
   startVeil();
   ASSERT_TRUE(sender_->send(logsRequest(false)).ok());
