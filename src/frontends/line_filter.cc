@@ -23,6 +23,9 @@ namespace veil::frontends {
 namespace {
 
 constexpr size_t kReadChunk = 256 << 10;
+// Read buffers and output buffers up to this size are reused by later batches (the default
+// read buffer is about 1.3 MiB).
+constexpr size_t kKeptBufferBytes = 4 << 20;
 
 // Bytes read from the input. Not zero-filled: pages are touched only as input arrives, which
 // keeps start-up and the footprint of small inputs small.
@@ -241,6 +244,10 @@ class BatchPipeline {
 
   void recycle(std::unique_ptr<Batch> batch) {
     batch->input_begin = batch->input_end = 0;
+    // A buffer sized for very long records (--max-line-bytes far above the default) is not
+    // kept: one per batch in flight would hold their pages for the rest of the run.
+    if (batch->buffer.capacity > kKeptBufferBytes) batch->buffer = {};
+    if (batch->redacted.capacity() > kKeptBufferBytes) std::string().swap(batch->redacted);
     batch->redacted.clear();
     batch->pieces.clear();
     batch->done = false;
@@ -490,8 +497,8 @@ void LineFilter::Run::processLines(bool at_end) {
 // becomes the input buffer.
 void LineFilter::Run::handOver(size_t line_end) {
   if (!batch_->empty() && !dispatch()) return;
+  batch_->buffer.reserve(input_size_);  // before the swap: a failure leaves the lines in place
   std::swap(batch_->buffer, input_);
-  input_.reserve(input_size_);
   const size_t rest = end_ - line_end;
   std::memcpy(input_.bytes.get(), batch_->buffer.bytes.get() + line_end, rest);
   batch_->input_begin = begin_;

@@ -13,6 +13,7 @@
 #include <atomic>
 #include <condition_variable>
 #include <deque>
+#include <exception>
 #include <fstream>
 #include <functional>
 #include <latch>
@@ -31,6 +32,7 @@
 #include "formats/otlp_redactor.h"
 #include "formats/record_redactor.h"
 #include "frontends/disk_queue.h"
+#include "frontends/share_pool.h"
 #include "google/rpc/retry_info.pb.h"
 #include "google/rpc/status.pb.h"
 #include "opentelemetry/proto/collector/logs/v1/logs_service.grpc.pb.h"
@@ -164,65 +166,6 @@ class WorkspacePool {
   const core::Policy& policy_;
   std::mutex mutex_;
   std::vector<std::unique_ptr<Slot>> free_;
-};
-
-// Helper threads that redact shares of large requests (OtlpRedactor::Share) next to the gRPC
-// thread that received them, so that one big batch does not wait on one core.
-class SharePool {
- public:
-  explicit SharePool(unsigned helpers) {
-    for (unsigned i = 0; i < helpers; ++i) threads_.emplace_back([this] { run(); });
-  }
-  ~SharePool() {
-    {
-      std::lock_guard lock(mutex_);
-      stopping_ = true;
-    }
-    ready_.notify_all();
-    for (auto& thread : threads_) thread.join();
-  }
-  SharePool(const SharePool&) = delete;
-  SharePool& operator=(const SharePool&) = delete;
-
-  unsigned helpers() const { return static_cast<unsigned>(threads_.size()); }
-
-  // Runs redact(share) for shares 1..count-1 on the helpers and share 0 on the calling
-  // thread; returns when all are done.
-  template <typename RedactShare>
-  void run(unsigned count, RedactShare redact_share) {
-    std::latch done(count - 1);
-    {
-      std::lock_guard lock(mutex_);
-      for (unsigned index = 1; index < count; ++index)
-        tasks_.emplace_back([&done, &redact_share, index] {
-          redact_share(index);
-          done.count_down();
-        });
-    }
-    ready_.notify_all();
-    redact_share(0);
-    done.wait();
-  }
-
- private:
-  void run() {
-    std::unique_lock lock(mutex_);
-    while (true) {
-      ready_.wait(lock, [&] { return stopping_ || !tasks_.empty(); });
-      if (tasks_.empty()) return;
-      auto task = std::move(tasks_.front());
-      tasks_.pop_front();
-      lock.unlock();
-      task();
-      lock.lock();
-    }
-  }
-
-  std::mutex mutex_;
-  std::condition_variable ready_;
-  std::deque<std::function<void()>> tasks_;
-  bool stopping_ = false;
-  std::vector<std::thread> threads_;
 };
 
 // One policy with everything built from it. Immutable but for the pool; an Export holds the
