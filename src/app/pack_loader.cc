@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <fstream>
+#include <optional>
 #include <set>
 #include <sstream>
 
@@ -109,15 +110,21 @@ const std::vector<std::string>& ruleCategories() {
 RulePack loadRulePack(const std::filesystem::path& path, bool with_examples) {
   YamlReader reader(path);
   YAML::Node root;
-  if (with_examples) {
-    root = loadYamlFile(path, "rule pack");
-  } else {
+  std::optional<std::string> stripped;
+  if (!with_examples) {
     std::ifstream file(path, std::ios::binary);
     std::stringstream text;
     text << file.rdbuf();
-    if (!file) throw ConfigError(path.string() + ": cannot read rule pack");
-    root = loadYamlText(withoutExamples(text.str()), path.string());
+    if (file) stripped = withoutExamples(text.str());
   }
+  if (stripped) {
+    try {
+      root = loadYamlText(*stripped, path.string());
+    } catch (const ConfigError&) {
+      stripped.reset();  // let the whole text name the error
+    }
+  }
+  if (!stripped) root = loadYamlFile(path, "rule pack");
   if (!root.IsMap()) throw ConfigError(path.string() + ": a rule pack must be a YAML mapping");
   try {
     reader.allowOnly(root, {"pack", "description", "default", "rules", "fields", "exceptions"},

@@ -73,32 +73,126 @@ bool YamlReader::flag(const YAML::Node& node, const std::string& what) const {
   }
 }
 
-std::string withoutExamples(std::string_view text) {
+namespace {
+
+std::string_view trimmed(std::string_view text) {
+  while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+  while (!text.empty() && (text.back() == ' ' || text.back() == '\r' || text.back() == '\t'))
+    text.remove_suffix(1);
+  return text;
+}
+
+// Whether a flow collection or quoted scalar starting `text` ends on this line, with nothing
+// but a comment after it.
+bool endsOnLine(std::string_view text) {
+  int depth = 0;
+  char quote = 0;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (quote == '\'') {
+      if (c == '\'') {
+        if (i + 1 < text.size() && text[i + 1] == '\'') ++i;  // '' inside single quotes
+        else quote = 0;
+      }
+    } else if (quote == '"') {
+      if (c == '\\') ++i;
+      else if (c == '"') quote = 0;
+    } else if (c == '\'' || c == '"') {
+      quote = c;
+    } else if (c == '[' || c == '{') {
+      ++depth;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    } else if (c == '#' && i > 0 && text[i - 1] == ' ') {
+      return false;  // a comment before the end: keep it simple, parse everything
+    }
+    if (quote == 0 && depth <= 0) {
+      const std::string_view rest = trimmed(text.substr(i + 1));
+      return depth == 0 && (rest.empty() || rest.front() == '#');
+    }
+  }
+  return false;
+}
+
+// A line of an examples block that cannot hide anything else: a `match:` / `no_match:` key
+// with nothing or a one-line flow list after it, or a list item holding a one-line scalar.
+bool isPlainExampleLine(std::string_view content) {
+  for (const std::string_view key : {std::string_view("match:"), std::string_view("no_match:")}) {
+    if (!content.starts_with(key)) continue;
+    const std::string_view rest = trimmed(content.substr(key.size()));
+    return rest.empty() || rest.front() == '#' || (rest.front() == '[' && endsOnLine(rest));
+  }
+  if (!content.starts_with("- ")) return false;
+  const std::string_view value = trimmed(content.substr(2));
+  if (value.empty()) return false;
+  const char first = value.front();
+  if (first == '\'' || first == '"' || first == '[' || first == '{') return endsOnLine(value);
+  if (std::string_view("&*!|>%@`#-?:").find(first) != std::string_view::npos) return false;
+  return value.find(": ") == std::string_view::npos && value.back() != ':' &&
+         value.find(" #") == std::string_view::npos;
+}
+
+// Whether `content` (a line without its indentation) ends in a block scalar indicator
+// (`key: |`, `- >-`): the lines indented below it are text, whatever they say.
+bool opensBlockScalar(std::string_view content) {
+  std::string_view value;
+  if (content.starts_with("- ")) {
+    value = content.substr(2);
+    if (const size_t colon = value.find(": "); colon != std::string_view::npos) value = value.substr(colon + 2);
+  } else if (const size_t colon = content.find(": "); colon != std::string_view::npos) {
+    value = content.substr(colon + 2);
+  } else {
+    return false;
+  }
+  value = trimmed(value);
+  if (const size_t comment = value.find(" #"); comment != std::string_view::npos) value = trimmed(value.substr(0, comment));
+  if (value.empty() || (value.front() != '|' && value.front() != '>')) return false;
+  for (const char c : value.substr(1))
+    if (c != '-' && c != '+' && (c < '0' || c > '9')) return false;
+  return true;
+}
+
+}  // namespace
+
+std::optional<std::string> withoutExamples(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   bool inside = false;      // in the block under an `examples:` key
   size_t block_indent = 0;  // that key's indentation
+  bool in_scalar = false;   // in the text of a block scalar
+  size_t scalar_indent = 0;
   size_t at = 0;
   while (at < text.size()) {
     const size_t newline = text.find('\n', at);
     const size_t end = newline == std::string_view::npos ? text.size() : newline;
     const std::string_view line = text.substr(at, end - at);
+    at = end + 1;
     size_t indent = 0;
     while (indent < line.size() && line[indent] == ' ') ++indent;
-    std::string_view content = line.substr(indent);
-    if (const size_t comment = content.find(" #"); comment != std::string_view::npos)
-      content = content.substr(0, comment);
-    while (!content.empty() && (content.back() == ' ' || content.back() == '\r' || content.back() == '\t'))
-      content.remove_suffix(1);
+    const std::string_view content = trimmed(line.substr(indent));
     const bool blank = content.empty() || content.front() == '#';
-    if (inside && !blank && indent <= block_indent) inside = false;
-    if (!inside && content == "examples:") {
-      inside = true;
-      block_indent = indent;
+    if (in_scalar && (blank || indent > scalar_indent)) {
+      out.append(line);
+    } else {
+      in_scalar = false;
+      if (inside && !blank && indent <= block_indent) inside = false;
+      if (inside) {
+        // Anything but one-line examples (a multi-line or block scalar, an anchor, a tab)
+        // might end the block elsewhere than it seems: then the pack is parsed whole.
+        if (!blank && !isPlainExampleLine(content)) return std::nullopt;
+        if (line.find('\t') != std::string_view::npos && blank) return std::nullopt;
+      } else if (trimmed(content.substr(0, content.find(" #"))) == "examples:") {
+        inside = true;
+        block_indent = indent;
+      } else {
+        out.append(line);
+        if (opensBlockScalar(content)) {
+          in_scalar = true;
+          scalar_indent = indent;
+        }
+      }
     }
-    if (!inside) out.append(line);
     if (newline != std::string_view::npos) out.push_back('\n');
-    at = end + 1;
   }
   return out;
 }

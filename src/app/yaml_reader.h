@@ -3,6 +3,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -42,8 +43,11 @@ YAML::Node loadYamlText(const std::string& text, const std::string& name);
 
 // `text` with every block mapping under an `examples:` key (and the key) turned into empty
 // lines: a pack loads three times faster without the examples it does not need for redacting,
-// and error messages still name the right lines. A one-line `examples: {…}` is kept.
-std::string withoutExamples(std::string_view text);
+// and error messages still name the right lines. A one-line `examples: {…}` is kept, and so is
+// the text of block scalars. nullopt when an examples block holds anything but one-line
+// examples (multi-line or block scalars, anchors, tabs), whose end a line scan cannot be sure
+// of: parse the whole text then.
+std::optional<std::string> withoutExamples(std::string_view text);
 
 std::string joined(const std::vector<std::string>& names);
 

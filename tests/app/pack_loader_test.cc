@@ -121,20 +121,53 @@ TEST(PackLoaderTest, WithoutExamplesBlanksTheirBlocksAndKeepsTheLines) {
       "      match:\n"
       "        - 'x'\n"
       "\n"
-      "      no_match: ['y',\n"
-      "         'z']\n"
+      "      no_match: ['y', 'z']\n"
       "    pattern: 'p'\n"
       "  - id: b\n"
       "    examples: {match: [q]}\n"
       "description: kept\n";
-  EXPECT_EQ(withoutExamples(yaml),
+  EXPECT_EQ(withoutExamples(yaml).value_or("nullopt"),
             "rules:\n"
             "  - id: a\n"
-            "\n\n\n\n\n\n"
+            "\n\n\n\n\n"
             "    pattern: 'p'\n"
             "  - id: b\n"
             "    examples: {match: [q]}\n"
             "description: kept\n");
+}
+
+TEST(PackLoaderTest, WithoutExamplesKeepsBlockScalarsAndGivesUpOnAnythingButOneLineExamples) {
+  // A block scalar's text is text, even a line that reads `examples:`.
+  const std::string scalar =
+      "rules:\n  - id: a\n    description: |\n      examples:\n        kept\n    pattern: p\n";
+  EXPECT_EQ(withoutExamples(scalar).value_or("nullopt"), scalar);
+  // Examples whose end a line scan cannot be sure of: the caller parses the whole text.
+  const std::string head = "rules:\n  - id: a\n    examples:\n      match:\n";
+  for (const std::string tricky : {
+           "        - 'one\n    action: drop\n      two'\n",  // a quoted example over three lines
+           "        - &x 'anchored'\n",                       // an anchor used elsewhere
+           "        - |\n          block\n",                  // a block scalar example
+           "        - plain\n          continued\n",          // a plain scalar over two lines
+           "    \t# a tab\n        - 'x'\n",                 // a tab YAML may refuse
+           "      no_match: ['y',\n         'z']\n",          // a flow list over two lines
+       }) {
+    EXPECT_FALSE(withoutExamples(head + tricky + "    pattern: p\n").has_value()) << tricky;
+  }
+  EXPECT_TRUE(withoutExamples(head + "        - 'it''s #1: \"fine\"'\n        - \"a\\\" b\"\n"
+                              "      no_match: ['x, y', \"]\"]  # flow\n    pattern: p\n")
+                  .has_value());
+}
+
+TEST(PackLoaderTest, TrickyExamplesLoadTheSameRuleEitherWay) {
+  PackFile file(std::string(kRuleHead) +
+                "    examples:\n      match:\n        - 'tok_abcdefgh\n    action: drop\n      more'\n"
+                "      no_match: ['tok_abc']\n    pattern: 'tok_[a-z]{8}'\n");
+  const RulePack with = loadRulePack(file.path());
+  const RulePack without = loadRulePack(file.path(), false);
+  ASSERT_EQ(with.rules.size(), 1u);
+  ASSERT_EQ(without.rules.size(), 1u);
+  EXPECT_EQ(with.rules[0].pattern, without.rules[0].pattern);
+  EXPECT_EQ(with.rules[0].action.has_value(), without.rules[0].action.has_value());
 }
 
 TEST(PackLoaderTest, PackWithoutExamplesHasTheSameRulesAndErrorLines) {
