@@ -346,7 +346,7 @@ class LineFilter::Run {
   void finishLongLine(size_t line_end, bool terminated);
   void continueLongLine();
   bool dispatch();
-  bool waitForInput(bool& stop);
+  void waitForInput(bool& stop);
 
   const LineFilter& filter_;
   const LineFilterOptions& options_;
@@ -379,7 +379,8 @@ LineFilterResult LineFilter::run() {
 LineFilterResult LineFilter::Run::execute() {
   bool stop = false;
   while (!pipeline_.failed()) {
-    if (!waitForInput(stop) || stop) break;
+    waitForInput(stop);
+    if (stop) break;
     if (begin_ > 0 && input_size_ - end_ < kReadChunk) {
       std::memmove(input_.bytes.get(), input_.bytes.get() + begin_, end_ - begin_);
       end_ -= begin_;
@@ -421,25 +422,17 @@ LineFilterResult LineFilter::Run::execute() {
   return result_;
 }
 
-bool LineFilter::Run::waitForInput(bool& stop) {
+void LineFilter::Run::waitForInput(bool& stop) {
   pollfd fds[2] = {{options_.input_fd, POLLIN, 0}, {options_.stop_fd, POLLIN, 0}};
   const nfds_t count = options_.stop_fd >= 0 ? 2 : 1;
-  // A filled batch waits only while more input is already there (timeout 0): a producer that
-  // pauses gets its lines out at once.
-  int timeout = batch_->empty() ? -1 : 0;
+  // Every read's whole lines are dispatched at once, so nothing waits here but the reader:
+  // a producer that pauses has its lines out already.
   while (true) {
-    const int ready = ::poll(fds, count, timeout);
-    if (ready < 0) {
-      if (errno == EINTR) continue;
-      return true;  // let read() report the problem
-    }
-    if (count == 2 && (fds[1].revents & POLLIN)) {
-      stop = true;
-      return true;
-    }
-    if (ready > 0) return true;
-    if (!dispatch()) return false;
-    timeout = -1;
+    const int ready = ::poll(fds, count, -1);
+    if (ready < 0 && errno == EINTR) continue;
+    // A poll error is left to read() to report.
+    if (ready > 0 && count == 2 && (fds[1].revents & POLLIN)) stop = true;
+    return;
   }
 }
 

@@ -19,8 +19,8 @@ struct LineFilterOptions {
   // Overlap between windows of an over-long line: the longest secret certain to be found
   // wherever the window edges fall. 64 KiB exceeds every credential format veil knows.
   size_t window_overlap = 64 << 10;
-  // Lines are handed to workers (and output written) in batches of about this many bytes
-  // while input keeps arriving; a pause in the input sends what there is at once.
+  // Input is read at most this many bytes at a time, and each read's whole lines go to a
+  // worker (and out) as one batch: a pause in the input sends what there is at once.
   size_t flush_bytes = 256 << 10;
   // Worker threads redacting batches; 1 redacts on the reading thread.
   unsigned threads = 1;
