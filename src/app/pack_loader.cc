@@ -6,10 +6,8 @@
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
-#include <fstream>
 #include <optional>
 #include <set>
-#include <sstream>
 
 namespace veil::app {
 namespace {
@@ -109,14 +107,10 @@ const std::vector<std::string>& ruleCategories() {
 
 RulePack loadRulePack(const std::filesystem::path& path, bool with_examples) {
   YamlReader reader(path);
+  const std::string text = readTextFile(path, "rule pack");
   YAML::Node root;
   std::optional<std::string> stripped;
-  if (!with_examples) {
-    std::ifstream file(path, std::ios::binary);
-    std::stringstream text;
-    text << file.rdbuf();
-    if (file) stripped = withoutExamples(text.str());
-  }
+  if (!with_examples) stripped = withoutExamples(text);
   if (stripped) {
     try {
       root = loadYamlText(*stripped, path.string());
@@ -124,7 +118,7 @@ RulePack loadRulePack(const std::filesystem::path& path, bool with_examples) {
       stripped.reset();  // let the whole text name the error
     }
   }
-  if (!stripped) root = loadYamlFile(path, "rule pack");
+  if (!stripped) root = loadYamlText(text, path.string());
   if (!root.IsMap()) throw ConfigError(path.string() + ": a rule pack must be a YAML mapping");
   try {
     reader.allowOnly(root, {"pack", "description", "default", "rules", "fields", "exceptions"},

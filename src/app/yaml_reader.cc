@@ -1,6 +1,8 @@
 #include "app/yaml_reader.h"
 
 #include <algorithm>
+#include <fstream>
+#include <sstream>
 
 namespace veil::app {
 
@@ -205,14 +207,16 @@ YAML::Node loadYamlText(const std::string& text, const std::string& name) {
   }
 }
 
+std::string readTextFile(const std::filesystem::path& path, const std::string& what) {
+  std::ifstream file(path, std::ios::binary);
+  std::stringstream text;
+  text << file.rdbuf();
+  if (!file || std::filesystem::is_directory(path)) throw ConfigError(path.string() + ": cannot read " + what);
+  return text.str();
+}
+
 YAML::Node loadYamlFile(const std::filesystem::path& path, const std::string& what) {
-  try {
-    return YAML::LoadFile(path.string());
-  } catch (const YAML::BadFile&) {
-    throw ConfigError(path.string() + ": cannot read " + what);
-  } catch (const YAML::Exception& e) {
-    throw ConfigError(path.string() + ":" + std::to_string(e.mark.line + 1) + ": " + e.msg);
-  }
+  return loadYamlText(readTextFile(path, what), path.string());
 }
 
 }  // namespace veil::app

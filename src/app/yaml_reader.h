@@ -38,6 +38,9 @@ class YamlReader {
 // Loads a YAML file; syntax errors and unreadable files become ConfigErrors naming the file.
 YAML::Node loadYamlFile(const std::filesystem::path& path, const std::string& what);
 
+// The whole file; ConfigError "PATH: cannot read WHAT" when it cannot be read.
+std::string readTextFile(const std::filesystem::path& path, const std::string& what);
+
 // Parses YAML `text`; errors name `name` and the line. Throws ConfigError.
 YAML::Node loadYamlText(const std::string& text, const std::string& name);
 

@@ -1,11 +1,11 @@
 #include "frontends/line_filter.h"
 
-#include <limits.h>
 #include <poll.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include <algorithm>
+#include <climits>
 #include <atomic>
 #include <cerrno>
 #include <condition_variable>
