@@ -14,10 +14,12 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
 #include "core/window_redactor.h"
+#include "formats/key_block.h"
 
 namespace veil::frontends {
 namespace {
@@ -57,13 +59,21 @@ struct Batch {
   bool done = false;  // pieces are final already (windows of an over-long line)
   uint64_t lines = 0;
   uint64_t lines_redacted = 0;
+  // Private keys across lines (formats/key_block.h). Workers redact a batch as if no key block
+  // were open before it; the writer, which knows, masks the leading lines if one was.
+  size_t key_lead_lines = 0;     // leading lines that would be key material in an open block
+  size_t key_lead_bytes = 0;     // their bytes at the start of input()
+  size_t key_lead_pieces = 0;    // the pieces holding their output
+  uint64_t key_lead_redacted = 0;  // how many of them the worker changed
+  bool key_block_open = false;   // a block is open after the last line, given none before
 
   // Complete lines with terminators; the last may lack one (end of input).
   std::string_view input() const { return {buffer.bytes.get() + input_begin, input_end - input_begin}; }
   bool empty() const { return input_end == input_begin && redacted.empty(); }
   void add(bool from_redacted, size_t begin, size_t end) {
     if (begin == end) return;
-    if (!pieces.empty() && pieces.back().redacted == from_redacted && pieces.back().end == begin) {
+    if (pieces.size() > key_lead_pieces && pieces.back().redacted == from_redacted &&
+        pieces.back().end == begin) {
       pieces.back().end = end;
     } else {
       pieces.push_back({from_redacted, begin, end});
@@ -78,23 +88,68 @@ struct Batch {
   }
 };
 
-void redactBatch(const formats::RecordRedactor& records, formats::Workspace& workspace,
-                 Batch& batch) {
-  batch.redacted.clear();
-  batch.pieces.clear();
-  std::string_view rest = batch.input();
-  size_t at = 0;  // offset of `rest` in the input
-  while (!rest.empty()) {
-    const size_t newline = rest.find('\n');
+// Appends a key body line (without its terminator): the key material masked as a finding of
+// `rule`, anything before it (a log prefix) redacted as text. Returns whether it changed.
+bool redactKeyBody(const formats::RecordRedactor& records, formats::Workspace& workspace,
+                   uint32_t rule, std::string_view line, formats::KeyBodySpan body,
+                   std::string& out) {
+  if (body.begin == body.end) {
+    out.append(line);
+    return false;
+  }
+  records.redactText(workspace, line.substr(0, body.begin), out);
+  const std::string_view key = line.substr(body.begin, body.end - body.begin);
+  records.redactor().appendReplacement({rule, body.begin, body.end}, key, out);
+  workspace.scan.countFinding(rule);
+  out.append(line.substr(body.end));
+  return true;
+}
+
+// Calls `each(line, length, terminated, crlf)` for every line of `input`: `line` without its
+// terminator, `length` with it.
+template <typename Each>
+void forEachLine(std::string_view input, Each each) {
+  while (!input.empty()) {
+    const size_t newline = input.find('\n');
     const bool terminated = newline != std::string_view::npos;
-    const size_t length = terminated ? newline + 1 : rest.size();
-    std::string_view line = rest.substr(0, terminated ? newline : rest.size());
+    const size_t length = terminated ? newline + 1 : input.size();
+    std::string_view line = input.substr(0, terminated ? newline : input.size());
     // The record is the line without its terminator; a CR before LF goes back out as it came.
     const bool crlf = terminated && !line.empty() && line.back() == '\r';
     if (crlf) line.remove_suffix(1);
+    each(line, length, terminated, crlf);
+    input.remove_prefix(length);
+  }
+}
+
+void redactBatch(const formats::RecordRedactor& records, formats::Workspace& workspace,
+                 std::optional<uint32_t> key_rule, Batch& batch) {
+  batch.redacted.clear();
+  batch.pieces.clear();
+  batch.key_lead_lines = batch.key_lead_bytes = batch.key_lead_pieces = 0;
+  batch.key_lead_redacted = 0;
+  bool leading = key_rule.has_value();  // still inside the lines that could continue a key
+  bool key_open = false;
+  size_t at = 0;  // offset of the line in the input
+  forEachLine(batch.input(), [&](std::string_view line, size_t length, bool terminated, bool crlf) {
+    if (leading && !formats::keyBodySpan(line)) {
+      leading = false;
+      batch.key_lead_pieces = batch.pieces.size();
+    }
     ++batch.lines;
     const size_t before = batch.redacted.size();
-    if (records.redactIfChanged(workspace, line, batch.redacted) > 0) {
+    bool changed = false;
+    std::optional<formats::KeyBodySpan> body;
+    if (key_open && (body = formats::keyBodySpan(line))) {
+      changed = redactKeyBody(records, workspace, *key_rule, line, *body, batch.redacted);
+      if (!changed) batch.redacted.resize(before);
+    } else {
+      key_open = false;
+      changed = records.redactIfChanged(workspace, line, batch.redacted) > 0;
+      // The private-key rules have changed a line that opens a block.
+      if (changed && key_rule && formats::opensKeyBlock(line)) key_open = true;
+    }
+    if (changed) {
       ++batch.lines_redacted;
       if (crlf) batch.redacted.push_back('\r');
       if (terminated) batch.redacted.push_back('\n');
@@ -102,10 +157,51 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
     } else {
       batch.add(false, at, at + length);
     }
-    rest.remove_prefix(length);
     at += length;
-  }
+    if (leading) {
+      ++batch.key_lead_lines;
+      batch.key_lead_bytes = at;
+      if (changed) ++batch.key_lead_redacted;
+    }
+  });
+  if (leading) batch.key_lead_pieces = batch.pieces.size();
+  batch.key_block_open = key_open;
   batch.done = true;
+}
+
+// Called in input order before `batch` is written, with whether a key block was open after
+// the batch before it: masks the batch's leading key lines if it was. Returns whether a block
+// is open after this batch.
+bool settleKeyBlock(const formats::RecordRedactor& records, formats::Workspace& workspace,
+                    std::optional<uint32_t> key_rule, bool open_before, Batch& batch) {
+  // Windows of an over-long line carry no lines and end any block.
+  if (!key_rule || batch.lines == 0) return false;
+  const bool whole_batch_leads = batch.key_lead_lines == batch.lines;
+  if (open_before && batch.key_lead_lines > 0) {
+    std::vector<Batch::Piece> pieces;
+    size_t at = 0;
+    uint64_t masked = 0;
+    forEachLine(batch.input().substr(0, batch.key_lead_bytes),
+                [&](std::string_view line, size_t length, bool terminated, bool crlf) {
+                  const size_t before = batch.redacted.size();
+                  if (redactKeyBody(records, workspace, *key_rule, line, *formats::keyBodySpan(line),
+                                    batch.redacted)) {
+                    ++masked;
+                    if (crlf) batch.redacted.push_back('\r');
+                    if (terminated) batch.redacted.push_back('\n');
+                    pieces.push_back({true, before, batch.redacted.size()});
+                  } else {
+                    batch.redacted.resize(before);
+                    pieces.push_back({false, at, at + length});
+                  }
+                  at += length;
+                });
+    pieces.insert(pieces.end(), batch.pieces.begin() + static_cast<ptrdiff_t>(batch.key_lead_pieces),
+                  batch.pieces.end());
+    batch.pieces = std::move(pieces);
+    batch.lines_redacted += masked - batch.key_lead_redacted;
+  }
+  return whole_batch_leads ? open_before : batch.key_block_open;
 }
 
 // Writes every piece of `batch`, with as few system calls as the pieces allow.
@@ -151,10 +247,11 @@ class BatchPipeline {
  public:
   BatchPipeline(const core::Policy& policy, const formats::RecordRedactor& records,
                 const LineFilterOptions& options)
-      : records_(records), options_(options) {
+      : records_(records), options_(options), key_rule_(formats::keyBlockRule(policy)) {
     const unsigned workers = std::max(1u, options.threads);
-    // One workspace per worker, and one more for the reading thread when it helps out.
-    for (unsigned i = 0; i <= workers; ++i) workspaces_.emplace_back(policy);
+    // One workspace per worker, one for the reading thread when it helps out and one for the
+    // writer.
+    for (unsigned i = 0; i < workers + 2; ++i) workspaces_.emplace_back(policy);
     if (workers > 1) {
       max_in_flight_ = 2 * workers + 2;
       for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
@@ -176,7 +273,8 @@ class BatchPipeline {
   bool submit(std::unique_ptr<Batch> batch) {
     batch->sequence = next_sequence_++;
     if (threads_.empty()) {
-      if (!batch->done) redactBatch(records_, workspaces_[0], *batch);
+      if (!batch->done) redactBatch(records_, workspaces_[0], key_rule_, *batch);
+      key_open_ = settleKeyBlock(records_, workspaces_[0], key_rule_, key_open_, *batch);
       account(*batch);
       const bool ok = !failed_ && writeBatch(options_.output_fd, *batch, error_);
       if (!ok) failed_ = true;
@@ -190,7 +288,7 @@ class BatchPipeline {
       auto queued = std::move(pending_.front());
       pending_.pop_front();
       lock.unlock();
-      redactBatch(records_, workspaces_.back(), *queued);
+      redactBatch(records_, workspaces_[workspaces_.size() - 2], key_rule_, *queued);
       lock.lock();
       done_.emplace(queued->sequence, std::move(queued));
       done_ready_.notify_one();
@@ -252,6 +350,9 @@ class BatchPipeline {
     batch->pieces.clear();
     batch->done = false;
     batch->lines = batch->lines_redacted = 0;
+    batch->key_lead_lines = batch->key_lead_bytes = batch->key_lead_pieces = 0;
+    batch->key_lead_redacted = 0;
+    batch->key_block_open = false;
     std::lock_guard lock(mutex_);
     free_.push_back(std::move(batch));
   }
@@ -265,7 +366,7 @@ class BatchPipeline {
       auto batch = std::move(pending_.front());
       pending_.pop_front();
       lock.unlock();
-      redactBatch(records_, workspace, *batch);
+      redactBatch(records_, workspace, key_rule_, *batch);
       lock.lock();
       done_.emplace(batch->sequence, std::move(batch));
       done_ready_.notify_one();
@@ -284,6 +385,7 @@ class BatchPipeline {
       auto batch = std::move(done_.begin()->second);
       done_.erase(done_.begin());
       lock.unlock();
+      key_open_ = settleKeyBlock(records_, workspaces_.back(), key_rule_, key_open_, *batch);
       account(*batch);
       const bool ok = writeBatch(options_.output_fd, *batch, error_);
       recycle(std::move(batch));
@@ -301,6 +403,8 @@ class BatchPipeline {
 
   const formats::RecordRedactor& records_;
   const LineFilterOptions& options_;
+  const std::optional<uint32_t> key_rule_;
+  bool key_open_ = false;  // a private-key block is open after the last batch written
   std::deque<formats::Workspace> workspaces_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;

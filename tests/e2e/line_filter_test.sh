@@ -185,6 +185,35 @@ PY
 [[ -n "$peak_kb" && $peak_kb -lt 65536 ]] && pass "peak RSS under 64 MiB (${peak_kb} KiB)" || fail "peak RSS under 64 MiB (${peak_kb} KiB)"
 fi
 
+# 22. A private key printed line by line (`cat key.pem | veil`, a container logging its key):
+# with the bundled packs every base64 line of the body is masked, whichever thread count;
+# the END line, a certificate after it and an ordinary line stay.
+{
+  echo "loading TLS key"
+  echo "-----BEGIN PRIVATE KEY-----"
+  for i in $(seq 1 25); do head -c 48 /dev/urandom | base64 -w 0; echo; done
+  head -c 9 /dev/urandom | base64 -w 0; echo
+  echo "-----END PRIVATE KEY-----"
+  echo "-----BEGIN CERTIFICATE-----"
+  echo "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ"
+  echo "-----END CERTIFICATE-----"
+  echo "key loaded"
+} > "$WORK/in22"
+{
+  echo "loading TLS key"
+  echo "[R]"
+  for i in $(seq 1 26); do echo "[R]"; done
+  echo "-----END PRIVATE KEY-----"
+  echo "-----BEGIN CERTIFICATE-----"
+  echo "MIIDdzCCAl+gAwIBAgIEAgAAuTANBgkqhkiG9w0BAQUFADBaMQswCQYDVQQGEwJJ"
+  echo "-----END CERTIFICATE-----"
+  echo "key loaded"
+} > "$WORK/exp22"
+for threads in 1 2; do
+  veil --threads "$threads" < "$WORK/in22" > "$WORK/out22"
+  same "multi-line private key body masked ($threads threads)" "$WORK/exp22" "$WORK/out22"
+done
+
 # 21. After `cmake --install`, the installed binary finds the installed packs without a flag.
 BUILD_DIR=$(dirname "$VEIL")
 if cmake --install "$BUILD_DIR" --prefix "$WORK/prefix" > /dev/null 2>&1; then

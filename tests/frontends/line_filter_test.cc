@@ -8,6 +8,7 @@
 #include <fstream>
 #include <iterator>
 #include <random>
+#include <sstream>
 #include <thread>
 
 #include "support/test_policy.h"
@@ -19,8 +20,9 @@ const std::string kToken = "ghp_0123456789abcdefghijABCDEFGHIJ012345";
 
 // Runs the filter with `input` on a pipe and returns everything it wrote.
 std::string filtered(const std::string& input, LineFilterOptions options = {},
-                     LineFilterResult* result_out = nullptr) {
-  auto policy = testing::makePolicy(testing::foundationRules());
+                     LineFilterResult* result_out = nullptr,
+                     std::shared_ptr<const core::Policy> policy = nullptr) {
+  if (!policy) policy = testing::makePolicy(testing::foundationRules());
   int in[2];
   EXPECT_EQ(::pipe(in), 0);
   char out_path[] = "/tmp/veil-line-filter-test-XXXXXX";
@@ -120,6 +122,73 @@ TEST(LineFilterTest, EveryThreadCountGivesTheSameBytesInOrder) {
     LineFilterResult result;
     EXPECT_EQ(filtered(input, options, &result), expected) << threads << " threads";
     EXPECT_EQ(result.lines, 20001u) << threads << " threads";
+  }
+}
+
+// A private key printed line by line: its BEGIN line is a finding, and the base64 lines after
+// it are masked too however the input is cut into batches and whichever thread redacts them;
+// the END line, public keys and whatever follows a block are kept.
+TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
+  auto rules = testing::foundationRules();
+  rules.push_back({"private-key-header", "-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----"});
+  auto policy = testing::makePolicy(rules);
+  const std::string mask = "[REDACTED:private-key-header]";
+  std::mt19937 random(5);
+  const std::string alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  auto base64 = [&](size_t length) {
+    std::string text;
+    for (size_t i = 0; i < length; ++i) text += alphabet[random() % alphabet.size()];
+    return text;
+  };
+  std::string input, expected;
+  uint64_t masked_lines = 0;
+  auto keep = [&](const std::string& line) {
+    input += line;
+    expected += line;
+  };
+  auto mask_line = [&](const std::string& prefix, const std::string& line, const std::string& end) {
+    input += prefix + line + end;
+    expected += prefix + mask + end;
+    ++masked_lines;
+  };
+  for (int key = 0; key < 30; ++key) {
+    keep("starting worker " + std::to_string(key) + "\n");
+    const std::string prefix = key % 3 == 1 ? "2026-11-26T02:00:0" + std::to_string(key % 10) + "Z app[7]: " : "";
+    const std::string end = key % 4 == 2 ? "\r\n" : "\n";
+    mask_line(prefix, "-----BEGIN RSA PRIVATE KEY-----", end);
+    if (key % 5 == 3) {  // an encrypted PEM key: armor headers and a blank line stay
+      keep(prefix + "Proc-Type: 4,ENCRYPTED" + end);
+      keep(prefix + "DEK-Info: AES-128-CBC,3F17F5316E2BAC89" + end);
+      keep(end);
+    }
+    const int body_lines = 1 + key % 9;
+    for (int i = 0; i < body_lines; ++i) mask_line(prefix, base64(64), end);
+    mask_line(prefix, base64(12) + "==", end);
+    if (key % 7 != 6) keep(prefix + "-----END RSA PRIVATE KEY-----" + end);  // else cut off
+    keep("key loaded\n");
+    keep(base64(40) + "\n");  // after the block: not key material
+    keep("-----BEGIN PUBLIC KEY-----\n" + base64(64) + "\n-----END PUBLIC KEY-----\n");
+  }
+  for (unsigned threads : {1u, 2u, 3u}) {
+    for (size_t flush : {16u, 100u, 4096u}) {
+      LineFilterOptions options;
+      options.threads = threads;
+      options.flush_bytes = flush;
+      LineFilterResult result;
+      const std::string output = filtered(input, options, &result, policy);
+      // Line by line: a failure names the first line that differs.
+      std::istringstream got(output), want(expected);
+      std::string got_line, want_line;
+      for (int line = 1; std::getline(want, want_line); ++line) {
+        ASSERT_TRUE(std::getline(got, got_line)) << "output ends before line " << line;
+        ASSERT_EQ(got_line, want_line) << "line " << line << ", " << threads << " threads, reads of " << flush;
+      }
+      EXPECT_EQ(output, expected);
+      EXPECT_EQ(result.lines_redacted, masked_lines) << threads << " threads, reads of " << flush;
+      const size_t rule = rules.size() - 1;
+      ASSERT_GT(result.findings_per_rule.size(), rule);
+      EXPECT_EQ(result.findings_per_rule[rule], masked_lines) << threads << " threads, reads of " << flush;
+    }
   }
 }
 

@@ -1,0 +1,85 @@
+#include "formats/key_block.h"
+
+#include <array>
+
+namespace veil::formats {
+namespace {
+
+bool isBase64(char c) {
+  return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '+' ||
+         c == '/';
+}
+
+bool isBlank(char c) { return c == ' ' || c == '\t'; }
+
+// Base64 characters with at most two '=' of padding at the end, or the `=` and four characters
+// of an OpenPGP armor checksum.
+bool isBase64Run(std::string_view text) {
+  if (text.size() == 5 && text.front() == '=') text.remove_prefix(1);
+  size_t padding = 0;
+  while (padding < text.size() && padding < 2 && text[text.size() - 1 - padding] == '=') ++padding;
+  if (padding == text.size()) return false;
+  for (size_t i = 0; i + padding < text.size(); ++i) {
+    if (!isBase64(text[i])) return false;
+  }
+  return true;
+}
+
+// OpenSSL and GnuPG armor headers inside a block (RFC 1421, RFC 4880): not secret, and the
+// body goes on after them.
+// `line` may carry a log prefix before the header.
+bool isArmorHeader(std::string_view line) {
+  static constexpr std::array<std::string_view, 6> kHeaders = {
+      "Proc-Type: ", "DEK-Info: ", "Version: ", "Comment: ", "Hash: ", "Charset: "};
+  for (std::string_view header : kHeaders) {
+    const size_t at = line.find(header);
+    if (at != std::string_view::npos && (at == 0 || isBlank(line[at - 1]))) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+std::optional<uint32_t> keyBlockRule(const core::Policy& policy) {
+  std::optional<uint32_t> header;
+  const auto& rules = policy.rules();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    if (rules[i].id == "private-key-block") return static_cast<uint32_t>(i);
+    if (rules[i].id == "private-key-header") header = static_cast<uint32_t>(i);
+  }
+  return header;
+}
+
+bool opensKeyBlock(std::string_view record) {
+  static constexpr std::string_view kBegin = "-----BEGIN ";
+  const size_t begin = record.rfind(kBegin);
+  if (begin == std::string_view::npos) return false;
+  std::string_view rest = record.substr(begin + kBegin.size());
+  // The label: upper-case words ending in PRIVATE KEY (RSA, EC, OPENSSH, ENCRYPTED, PGP … BLOCK).
+  const size_t label_end = rest.find("-----");
+  if (label_end == std::string_view::npos || label_end > 64) return false;
+  std::string_view label = rest.substr(0, label_end);
+  for (char c : label) {
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == ' ')) return false;
+  }
+  if (label.ends_with(" BLOCK")) label.remove_suffix(6);
+  if (label != "PRIVATE KEY" && !label.ends_with(" PRIVATE KEY")) return false;
+  return rest.find("-----END ", label_end) == std::string_view::npos;
+}
+
+std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
+  size_t end = record.size();
+  while (end > 0 && (isBlank(record[end - 1]) || record[end - 1] == '\r')) --end;
+  size_t first = 0;
+  while (first < end && isBlank(record[first])) ++first;
+  if (first == end) return KeyBodySpan{end, end};
+  if (isArmorHeader(record.substr(first, end - first))) return KeyBodySpan{end, end};
+  size_t token = end;
+  while (token > first && !isBlank(record[token - 1])) --token;
+  const std::string_view run = record.substr(token, end - token);
+  if (!isBase64Run(run)) return std::nullopt;
+  if (token > first && run.size() < 16 && !run.ends_with('=')) return std::nullopt;
+  return KeyBodySpan{token, end};
+}
+
+}  // namespace veil::formats

@@ -1,0 +1,88 @@
+#include "formats/key_block.h"
+
+#include <gtest/gtest.h>
+
+#include "support/test_policy.h"
+
+namespace veil::formats {
+namespace {
+
+TEST(KeyBlockTest, ABeginLineWithoutItsEndOpensABlock) {
+  EXPECT_TRUE(opensKeyBlock("-----BEGIN RSA PRIVATE KEY-----"));
+  EXPECT_TRUE(opensKeyBlock("-----BEGIN PRIVATE KEY-----\r"));
+  EXPECT_TRUE(opensKeyBlock("2026-11-26T02:00:00Z app[7]: -----BEGIN OPENSSH PRIVATE KEY-----"));
+  EXPECT_TRUE(opensKeyBlock("key: -----BEGIN EC PRIVATE KEY----- MHcCAQEEIIgJHYABmmAHifgLhOpmi839"));
+  EXPECT_TRUE(opensKeyBlock("-----BEGIN PGP PRIVATE KEY BLOCK-----"));
+  EXPECT_TRUE(opensKeyBlock("-----BEGIN DH PRIVATE KEY-----"));
+  // A block that ends on the same line, then one that does not.
+  EXPECT_TRUE(opensKeyBlock("-----BEGIN PRIVATE KEY-----\\nMII\\n-----END PRIVATE KEY----- "
+                            "-----BEGIN PRIVATE KEY-----"));
+}
+
+TEST(KeyBlockTest, PublicMaterialAndWholeBlocksOpenNothing) {
+  EXPECT_FALSE(opensKeyBlock("-----BEGIN PUBLIC KEY-----"));
+  EXPECT_FALSE(opensKeyBlock("-----BEGIN CERTIFICATE-----"));
+  EXPECT_FALSE(opensKeyBlock("-----BEGIN RSA PUBLIC KEY-----"));
+  EXPECT_FALSE(opensKeyBlock("-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBg\\n-----END PRIVATE KEY-----"));
+  EXPECT_FALSE(opensKeyBlock("expected a file starting with BEGIN RSA PRIVATE KEY"));
+  EXPECT_FALSE(opensKeyBlock("-----BEGIN private key-----"));
+  EXPECT_FALSE(opensKeyBlock("-----BEGIN PRIVATE KEY"));
+  EXPECT_FALSE(opensKeyBlock(""));
+}
+
+TEST(KeyBlockTest, BodyLinesAreBase64OnTheirOwnOrAfterAPrefix) {
+  const std::string body = "MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg+rVlaxKQoTLHrEVWFk9VA/ZowuweIj+0";
+  auto span = keyBodySpan(body);
+  ASSERT_TRUE(span);
+  EXPECT_EQ(span->begin, 0u);
+  EXPECT_EQ(span->end, body.size());
+
+  span = keyBodySpan("  " + body + " \r");
+  ASSERT_TRUE(span);
+  EXPECT_EQ(span->begin, 2u);
+  EXPECT_EQ(span->end, 2 + body.size());
+
+  const std::string prefix = "2026-11-26T02:00:00Z app[7]: ";
+  span = keyBodySpan(prefix + body);
+  ASSERT_TRUE(span);
+  EXPECT_EQ(span->begin, prefix.size());
+
+  // The short last line of a body, and padding after a prefix.
+  EXPECT_TRUE(keyBodySpan("uMHKOLOjOFIb"));
+  EXPECT_TRUE(keyBodySpan("=Xk2v"));
+  EXPECT_TRUE(keyBodySpan("app: GQIPd8x8La6PM="));
+}
+
+TEST(KeyBlockTest, BlankLinesAndArmorHeadersKeepTheBlockWithNothingToMask) {
+  for (const char* line : {"", "   ", "\r", "Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,3F17F5316E2BAC89",
+                           "Version: GnuPG v2"}) {
+    auto span = keyBodySpan(line);
+    ASSERT_TRUE(span) << line;
+    EXPECT_EQ(span->begin, span->end) << line;
+  }
+}
+
+TEST(KeyBlockTest, OtherLinesEndTheBlock) {
+  EXPECT_FALSE(keyBodySpan("-----END RSA PRIVATE KEY-----"));
+  EXPECT_FALSE(keyBodySpan("app: -----END PRIVATE KEY-----"));
+  EXPECT_FALSE(keyBodySpan("request finished"));
+  EXPECT_FALSE(keyBodySpan("GET /health took 15ms"));
+  EXPECT_FALSE(keyBodySpan("status=ok"));
+  EXPECT_FALSE(keyBodySpan("INFO loaded key from /etc/ssl/private/server.key"));
+  EXPECT_FALSE(keyBodySpan("{\"msg\":\"MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg\"}"));
+}
+
+TEST(KeyBlockTest, TheBlockRuleIsTheWholeBlockRuleElseTheHeaderRule) {
+  auto both = testing::makePolicy({{"github-token", "ghp_[A-Za-z0-9]{36}"},
+                                   {"private-key-header", "-----BEGIN [A-Z ]*PRIVATE KEY-----"},
+                                   {"private-key-block", "-----BEGIN PRIVATE KEY-----[^\"]*-----END PRIVATE KEY-----"}});
+  EXPECT_EQ(keyBlockRule(*both), 2u);
+  auto header = testing::makePolicy({{"github-token", "ghp_[A-Za-z0-9]{36}"},
+                                     {"private-key-header", "-----BEGIN [A-Z ]*PRIVATE KEY-----"}});
+  EXPECT_EQ(keyBlockRule(*header), 1u);
+  auto neither = testing::makePolicy({{"github-token", "ghp_[A-Za-z0-9]{36}"}});
+  EXPECT_FALSE(keyBlockRule(*neither));
+}
+
+}  // namespace
+}  // namespace veil::formats
