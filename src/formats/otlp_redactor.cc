@@ -1,5 +1,7 @@
 #include "formats/otlp_redactor.h"
 
+#include "formats/key_block.h"
+
 #include <algorithm>
 
 #include <array>
@@ -314,16 +316,54 @@ size_t OtlpRedactor::redact(
   return walk.replaced();
 }
 
+size_t OtlpRedactor::redactAcrossRecords(
+    Workspace& workspace,
+    opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request) const {
+  const auto rule = keyBlockRule(records_.redactor().policy());
+  if (!rule) return 0;
+  size_t masked = 0;
+  std::string body;
+  for (auto& resource : *request.mutable_resource_logs()) {
+    for (auto& scope : *resource.mutable_scope_logs()) {
+      bool open = false;  // the record before opened a key block, or continued one
+      for (auto& record : *scope.mutable_log_records()) {
+        if (!record.has_body() || !record.body().has_string_value()) {
+          open = false;
+          continue;
+        }
+        const std::string_view text = record.body().string_value();
+        if (open) {
+          if (const auto span = keyBodySpan(text)) {
+            if (span->begin == span->end) continue;
+            // Only the key material is replaced here; the walk scans the rest of the body.
+            body.assign(text.substr(0, span->begin));
+            records_.redactor().appendReplacement({*rule, span->begin, span->end},
+                                                  text.substr(span->begin, span->end - span->begin), body);
+            body.append(text.substr(span->end));
+            record.mutable_body()->set_string_value(body);
+            workspace.scan.countFinding(*rule);
+            ++masked;
+            continue;
+          }
+        }
+        open = opensKeyBlock(text);
+      }
+    }
+  }
+  return masked;
+}
+
 size_t OtlpRedactor::redact(
     Workspace& workspace,
     opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request,
     Share share) const {
+  size_t masked = share.count <= 1 ? redactAcrossRecords(workspace, request) : 0;
   Walk walk(records_, workspace);
   walkShare(
       walk, *request.mutable_resource_logs(), [](auto& r) { return r.mutable_scope_logs(); },
       [](auto& s) { return s.mutable_log_records(); }, [&](auto& record) { walk.logRecord(record); },
       share);
-  return walk.replaced();
+  return masked + walk.replaced();
 }
 
 size_t OtlpRedactor::redact(

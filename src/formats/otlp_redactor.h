@@ -68,6 +68,24 @@ class OtlpRedactor {
                 opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest& request,
                 Share share = {}) const;
 
+  // The part of redaction that depends on the order of records, run once per request before
+  // its shares (redact() with a single share runs it itself): a private key logged one line per
+  // log record (a file tailed by the collector's filelog receiver) has its BEGIN line found
+  // by the rules, and here the string bodies that follow it in the same scope are masked as
+  // key material (formats/key_block.h). Returns the number of bodies masked.
+  size_t redactAcrossRecords(
+      Workspace& workspace,
+      opentelemetry::proto::collector::logs::v1::ExportLogsServiceRequest& request) const;
+  // Spans and metrics carry nothing across records.
+  size_t redactAcrossRecords(Workspace&,
+                             opentelemetry::proto::collector::trace::v1::ExportTraceServiceRequest&) const {
+    return 0;
+  }
+  size_t redactAcrossRecords(
+      Workspace&, opentelemetry::proto::collector::metrics::v1::ExportMetricsServiceRequest&) const {
+    return 0;
+  }
+
  private:
   class Walk;
   const RecordRedactor& records_;

@@ -563,6 +563,11 @@ grpc::ServerUnaryReactor* OtlpServer::Impl::handle(grpc::CallbackServerContext& 
       values_redacted_ += current->otlp.redact((*slot).workspace, request);
       reportFindings(*current->policy, *slot);
     } else {
+      {
+        WorkspacePool::Lease slot(current->workspaces);
+        values_redacted_ += current->otlp.redactAcrossRecords((*slot).workspace, request);
+        reportFindings(*current->policy, *slot);
+      }
       share_pool_.run(shares, [&](unsigned index) {
         WorkspacePool::Lease slot(current->workspaces);
         values_redacted_ += current->otlp.redact((*slot).workspace, request, {index, shares});

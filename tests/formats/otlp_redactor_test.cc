@@ -780,3 +780,76 @@ TEST_F(OtlpRedactorTest, PropertyPlantedSecretsGoneAtAnyDepthCleanTreesIdentical
 
 }  // namespace
 }  // namespace veil::formats
+
+namespace veil::formats {
+namespace {
+
+// A private key tailed one line per log record (the filelog receiver on a file a process
+// printed its key to): the records after the BEGIN line are masked up to the END line, in
+// each scope on its own, and a request redacted in shares after redactAcrossRecords() comes
+// out the same as one redacted whole.
+TEST(OtlpKeyBlockTest, LogRecordsAfterABeginLineAreMaskedUpToTheEnd) {
+  const auto rules = testing::foundationRules();  // the last is private-key-header
+  auto policy = testing::makePolicy(rules);
+  RecordRedactor records(*policy);
+  OtlpRedactor otlp(records);
+  const std::string mask = "[REDACTED:private-key-header]";
+  const std::string body1 = "MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg+rVlaxKQoTLHrEVWFk9VA/ZowuweIj+0";
+  const std::string body2 = "GQIPd8x8La6PMHKCMPy7xCFrpGIdZWv9NgBF3fj5zZdN/+IFNS9k/tqapJMZCv0l";
+
+  collector_logs::ExportLogsServiceRequest request;
+  std::vector<std::pair<std::string, std::string>> expected;  // body in, body out
+  auto* scope = request.add_resource_logs()->add_scope_logs();
+  auto add = [&](opentelemetry::proto::logs::v1::ScopeLogs* to, const std::string& in, const std::string& out) {
+    to->add_log_records()->mutable_body()->set_string_value(in);
+    expected.emplace_back(in, out);
+  };
+  add(scope, "loading key", "loading key");
+  add(scope, "-----BEGIN RSA PRIVATE KEY-----", mask);
+  add(scope, body1, mask);
+  add(scope, "app[7]: " + body2, "app[7]: " + mask);
+  add(scope, "Mu3H6hlwMeee44X2h7YPzbpFBFwC==", mask);
+  add(scope, "-----END RSA PRIVATE KEY-----", "-----END RSA PRIVATE KEY-----");
+  add(scope, body1, body1);  // after the END: not key material
+  add(scope, "-----BEGIN PRIVATE KEY-----", mask);  // cut off where the scope ends
+  auto* next = request.mutable_resource_logs(0)->add_scope_logs();
+  add(next, body2, body2);  // another scope starts closed
+  add(next, "-----BEGIN PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----");
+  add(next, body1, body1);
+  add(next, "-----BEGIN EC PRIVATE KEY----- " + kToken, mask + " " + kTokenMask);
+  add(next, "", "");
+  add(next, body1 + "  ", mask + "  ");
+  add(next, "request done", "request done");
+  add(next, body2, body2);
+
+  auto check = [&](const collector_logs::ExportLogsServiceRequest& redacted, const char* how) {
+    size_t i = 0;
+    for (const auto& resource : redacted.resource_logs()) {
+      for (const auto& scope_logs : resource.scope_logs()) {
+        for (const auto& record : scope_logs.log_records()) {
+          ASSERT_LT(i, expected.size());
+          EXPECT_EQ(record.body().string_value(), expected[i].second) << how << ", record " << i;
+          ++i;
+        }
+      }
+    }
+    EXPECT_EQ(i, expected.size());
+  };
+
+  auto whole = request;
+  Workspace workspace(*policy);
+  EXPECT_EQ(otlp.redact(workspace, whole), 8u);  // 3 BEGIN lines, 4 body lines, 1 token
+  check(whole, "whole");
+  EXPECT_EQ(workspace.scan.findingsPerRule()[rules.size() - 1], 7u);
+
+  auto shared = request;
+  Workspace first(*policy), second(*policy);
+  size_t replaced = otlp.redactAcrossRecords(first, shared);
+  replaced += otlp.redact(first, shared, {0, 2});
+  replaced += otlp.redact(second, shared, {1, 2});
+  EXPECT_EQ(replaced, 8u);
+  check(shared, "shares");
+}
+
+}  // namespace
+}  // namespace veil::formats

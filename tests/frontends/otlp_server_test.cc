@@ -393,6 +393,30 @@ TEST_F(OtlpServerTest, LargeRequestsAreRedactedByThreadsSharingThem) {
   EXPECT_TRUE(sameMessage(expected, downstream_.traces[0]));
 }
 
+// A key logged one line per record in a request large enough to be shared between threads:
+// the records after its BEGIN line are masked before the shares start.
+TEST_F(OtlpServerTest, KeyBodyLogRecordsAreMaskedWhenARequestIsShared) {
+  startVeil([](OtlpServerOptions& options) {
+    options.redaction_threads = 3;
+    options.share_min_records = 4;
+  });
+  logs_v1::ExportLogsServiceRequest sent;
+  auto* records = sent.add_resource_logs()->add_scope_logs()->mutable_log_records();
+  const std::string body = "MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg+rVlaxKQoTLHrEVWFk9VA/ZowuweIj+0";
+  records->Add()->mutable_body()->set_string_value("-----BEGIN PRIVATE KEY-----");
+  for (int i = 0; i < 20; ++i) records->Add()->mutable_body()->set_string_value(body);
+  records->Add()->mutable_body()->set_string_value("-----END PRIVATE KEY-----");
+  records->Add()->mutable_body()->set_string_value(body);
+  ASSERT_TRUE(sender_->send(sent).ok());
+  std::lock_guard lock(downstream_.mutex_);
+  ASSERT_EQ(downstream_.logs.size(), 1u);
+  const auto& got = downstream_.logs[0].resource_logs(0).scope_logs(0).log_records();
+  ASSERT_EQ(got.size(), 23);
+  for (int i = 0; i <= 20; ++i) EXPECT_EQ(got[i].body().string_value(), "[REDACTED:private-key-header]") << i;
+  EXPECT_EQ(got[21].body().string_value(), "-----END PRIVATE KEY-----");
+  EXPECT_EQ(got[22].body().string_value(), body);
+}
+
 TEST_F(OtlpServerTest, RedactsLogRecordsBeforeForwarding) {
   startVeil();
   ASSERT_TRUE(sender_->send(logsRequest(false)).ok());

@@ -67,6 +67,7 @@ inline std::vector<std::pair<std::string, std::string>> foundationRules() {
       {"slack-token", R"(\bxox[baprs]-[A-Za-z0-9-]{10,72}\b)"},
       {"jwt", R"(\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{8,})"},
       {"password-assignment", R"((?i)\bpassword\s*[=:]\s*(?P<secret>[^\s,;&"']{4,}))"},
+      {"private-key-header", R"(-----BEGIN (?:[A-Z0-9]+ ){0,3}PRIVATE KEY-----)"},
   };
 }
 
