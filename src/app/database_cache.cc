@@ -5,10 +5,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstdlib>
 #include <cstring>
 #include <fstream>
 #include <iterator>
+#include <vector>
 
 namespace veil::app {
 namespace {
@@ -47,14 +50,50 @@ std::string DatabaseCache::load(const std::string& fingerprint) const {
   if (!trusted(directory_, true) || !trusted(file, false)) return {};
   std::ifstream in(file, std::ios::binary | std::ios::ate);
   if (!in) return {};
-  std::string bytes(static_cast<size_t>(in.tellg()), '\0');
+  const auto size = static_cast<size_t>(in.tellg());
+  if (size <= kMagic.size() + kDigestBytes) return {};
   in.seekg(0);
-  if (!in.read(bytes.data(), static_cast<std::streamsize>(bytes.size()))) return {};
-  if (bytes.size() <= kMagic.size() + kDigestBytes || !bytes.starts_with(kMagic)) return {};
-  const std::string_view digest(bytes.data() + kMagic.size(), kDigestBytes);
-  std::string database = bytes.substr(kMagic.size() + kDigestBytes);
-  if (sha256(database) != digest) return {};
+  char header[kMagic.size() + kDigestBytes];
+  std::string database(size - sizeof(header), '\0');
+  if (!in.read(header, sizeof(header)) ||
+      !in.read(database.data(), static_cast<std::streamsize>(database.size()))) {
+    return {};
+  }
+  const std::string_view magic(header, kMagic.size());
+  const std::string_view digest(header + kMagic.size(), kDigestBytes);
+  if (magic != kMagic || sha256(database) != digest) return {};
+  // Used now: pruning keeps the most recently used databases.
+  ::utimensat(AT_FDCWD, file.c_str(), nullptr, 0);
   return database;
+}
+
+void DatabaseCache::prune() const {
+  struct Entry {
+    std::filesystem::file_time_type used;
+    std::filesystem::path path;
+  };
+  std::vector<Entry> databases;
+  const auto now = std::filesystem::file_time_type::clock::now();
+  std::error_code error;
+  for (const auto& entry : std::filesystem::directory_iterator(directory_, error)) {
+    const auto& path = entry.path();
+    const std::string name = path.filename().string();
+    // Only regular files of ours with our names: nothing else in the directory is touched.
+    if (!trusted(path, false)) continue;
+    const auto used = std::filesystem::last_write_time(path, error);
+    if (error) continue;
+    if (name.ends_with(".hsdb")) {
+      databases.push_back({used, path});
+    } else if (name.find(".tmp.") != std::string::npos && now - used > std::chrono::hours(1)) {
+      std::filesystem::remove(path, error);
+    }
+  }
+  if (databases.size() <= kKeptDatabases) return;
+  std::sort(databases.begin(), databases.end(),
+            [](const Entry& a, const Entry& b) { return a.used > b.used; });
+  for (size_t i = kKeptDatabases; i < databases.size(); ++i) {
+    std::filesystem::remove(databases[i].path, error);
+  }
 }
 
 bool DatabaseCache::store(const std::string& fingerprint, const std::string& database) const {
@@ -80,6 +119,7 @@ bool DatabaseCache::store(const std::string& fingerprint, const std::string& dat
   ok = ::close(fd) == 0 && ok;
   if (ok) ok = ::rename(temporary.c_str(), fileFor(fingerprint).c_str()) == 0;
   if (!ok) ::unlink(temporary.c_str());
+  if (ok) prune();
   return ok;
 }
 

@@ -22,13 +22,20 @@ class DatabaseCache {
 
   // Writes atomically (temporary file + rename), creating the directory with mode 0700.
   // Returns false (and leaves no partial file) on failure; the caller only loses speed.
+  // Every changed rule set leaves a database behind, so a store also deletes all but the
+  // kKeptDatabases most recently used ones (load() marks a file used) and temporary files
+  // an interrupted store left more than an hour ago.
   bool store(const std::string& fingerprint, const std::string& database) const;
+
+  static constexpr size_t kKeptDatabases = 16;
 
   std::filesystem::path fileFor(const std::string& fingerprint) const {
     return directory_ / (fingerprint + ".hsdb");
   }
 
  private:
+  void prune() const;
+
   std::filesystem::path directory_;
 };
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <filesystem>
+#include <chrono>
 #include <fstream>
 
 #include "app/policy_builder.h"
@@ -40,6 +41,45 @@ TEST_F(DatabaseCacheTest, StoresAndLoadsTheSameBytes) {
   EXPECT_EQ(info.st_mode & 0777, 0700u);
   ASSERT_EQ(::stat(cache.fileFor("abc").c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0600u);
+}
+
+// Every changed rule set stores a database; the directory keeps only the most recently used.
+TEST_F(DatabaseCacheTest, OnlyTheMostRecentlyUsedDatabasesAreKept) {
+  DatabaseCache cache(dir_);
+  const auto age = [&](const std::string& fingerprint, int hours) {
+    std::filesystem::last_write_time(cache.fileFor(fingerprint),
+                                     std::filesystem::file_time_type::clock::now() - std::chrono::hours(hours));
+  };
+  const size_t total = DatabaseCache::kKeptDatabases + 4;
+  for (size_t i = 0; i < DatabaseCache::kKeptDatabases; ++i) {
+    ASSERT_TRUE(cache.store("db" + std::to_string(i), "bytes " + std::to_string(i)));
+    age("db" + std::to_string(i), static_cast<int>(1000 - i));  // db0 the oldest
+  }
+  // db1 is old but used now; a foreign file and an old temporary file are around too.
+  EXPECT_EQ(cache.load("db1"), "bytes 1");
+  std::ofstream(dir_ / "notes.txt") << "not ours";
+  std::ofstream(dir_ / "dbx.tmp.AbCdEf") << "left by a crash";
+  std::filesystem::last_write_time(dir_ / "dbx.tmp.AbCdEf",
+                                   std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+  for (size_t i = DatabaseCache::kKeptDatabases; i < total; ++i) {
+    ASSERT_TRUE(cache.store("db" + std::to_string(i), "bytes " + std::to_string(i)));
+  }
+  ASSERT_TRUE(cache.store("newest", "bytes"));
+
+  size_t databases = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
+    if (entry.path().extension() == ".hsdb") ++databases;
+  }
+  EXPECT_EQ(databases, DatabaseCache::kKeptDatabases);
+  EXPECT_EQ(cache.load("newest"), "bytes");
+  EXPECT_EQ(cache.load("db1"), "bytes 1");
+  for (const char* gone : {"db0", "db2", "db3", "db4", "db5"}) {  // the least recently used
+    EXPECT_EQ(cache.load(gone), "") << gone;
+  }
+  EXPECT_EQ(cache.load("db6"), "bytes 6");
+  EXPECT_EQ(cache.load("db" + std::to_string(total - 1)), "bytes " + std::to_string(total - 1));
+  EXPECT_TRUE(std::filesystem::exists(dir_ / "notes.txt"));
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "dbx.tmp.AbCdEf"));
 }
 
 TEST_F(DatabaseCacheTest, CorruptFileReadsAsMiss) {
