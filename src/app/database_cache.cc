@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -63,9 +64,31 @@ std::string DatabaseCache::load(const std::string& fingerprint) const {
   const std::string_view digest(header + kMagic.size(), kDigestBytes);
   if (magic != kMagic || sha256(database) != digest) return {};
   // Used now: pruning keeps the most recently used databases.
-  ::utimensat(AT_FDCWD, file.c_str(), nullptr, 0);
+  ::utimensat(AT_FDCWD, file.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
   return database;
 }
+
+namespace {
+
+// Names store() writes: a fingerprint (64 hex digits), then `.hsdb`, or `.tmp.` and mkstemp's
+// six characters. Nothing else in the directory is ours to delete.
+bool isFingerprint(std::string_view name) {
+  return name.size() == 64 &&
+         name.find_first_not_of("0123456789abcdef") == std::string_view::npos;
+}
+bool isDatabaseName(std::string_view name) {
+  return name.size() == 64 + 5 && name.ends_with(".hsdb") && isFingerprint(name.substr(0, 64));
+}
+bool isTemporaryName(std::string_view name) {
+  if (name.size() != 64 + 5 + 6 || !isFingerprint(name.substr(0, 64)) || name.substr(64, 5) != ".tmp.")
+    return false;
+  for (char c : name.substr(69)) {
+    if (!std::isalnum(static_cast<unsigned char>(c))) return false;
+  }
+  return true;
+}
+
+}  // namespace
 
 void DatabaseCache::prune() const {
   struct Entry {
@@ -75,17 +98,22 @@ void DatabaseCache::prune() const {
   std::vector<Entry> databases;
   const auto now = std::filesystem::file_time_type::clock::now();
   std::error_code error;
-  for (const auto& entry : std::filesystem::directory_iterator(directory_, error)) {
-    const auto& path = entry.path();
+  std::filesystem::directory_iterator entries(directory_, error);
+  // Never throws: pruning only saves space, a failure leaves files for the next store.
+  for (; !error && entries != std::filesystem::directory_iterator(); entries.increment(error)) {
+    const auto& path = entries->path();
     const std::string name = path.filename().string();
-    // Only regular files of ours with our names: nothing else in the directory is touched.
+    const bool database = isDatabaseName(name);
+    if (!database && !isTemporaryName(name)) continue;
+    // Regular files of ours only; remove() unlinks a name, never what a link points to.
     if (!trusted(path, false)) continue;
-    const auto used = std::filesystem::last_write_time(path, error);
-    if (error) continue;
-    if (name.ends_with(".hsdb")) {
+    std::error_code time_error;
+    const auto used = std::filesystem::last_write_time(path, time_error);
+    if (time_error) continue;
+    if (database) {
       databases.push_back({used, path});
-    } else if (name.find(".tmp.") != std::string::npos && now - used > std::chrono::hours(1)) {
-      std::filesystem::remove(path, error);
+    } else if (now - used > std::chrono::hours(1)) {
+      std::filesystem::remove(path, time_error);
     }
   }
   if (databases.size() <= kKeptDatabases) return;

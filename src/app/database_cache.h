@@ -24,7 +24,8 @@ class DatabaseCache {
   // Returns false (and leaves no partial file) on failure; the caller only loses speed.
   // Every changed rule set leaves a database behind, so a store also deletes all but the
   // kKeptDatabases most recently used ones (load() marks a file used) and temporary files
-  // an interrupted store left more than an hour ago.
+  // an interrupted store left more than an hour ago; only files named as store() names them
+  // (a fingerprint, 64 hex digits) are ever deleted.
   bool store(const std::string& fingerprint, const std::string& database) const;
 
   static constexpr size_t kKeptDatabases = 16;

@@ -38,6 +38,25 @@ bool isArmorHeader(std::string_view line) {
   return false;
 }
 
+// Whether a base64 run reads as encoded bytes rather than a word, a number or a path: random
+// bytes give every character class, ordinary text rarely does. Runs of 16 and more need both
+// cases and a digit or symbol; shorter ones (the last line of a body) are judged more loosely,
+// and after a log prefix, where a short word is likely, more strictly.
+bool looksEncoded(std::string_view run, bool after_prefix) {
+  bool upper = false, lower = false, digit = false, symbol = false;
+  for (char c : run) {
+    upper |= c >= 'A' && c <= 'Z';
+    lower |= c >= 'a' && c <= 'z';
+    digit |= c >= '0' && c <= '9';
+    symbol |= c == '+' || c == '/';
+  }
+  const bool letter = upper || lower;
+  if (run.size() >= 16) return upper && lower && (digit || symbol);
+  if (run.ends_with('=') && letter) return true;
+  if (after_prefix) return run.size() >= 8 && upper && lower && (digit || symbol);
+  return (upper && lower) || (letter && (digit || symbol));
+}
+
 }  // namespace
 
 std::optional<uint32_t> keyBlockRule(const core::Policy& policy) {
@@ -64,12 +83,25 @@ bool opensKeyBlock(std::string_view record) {
   }
   if (label.ends_with(" BLOCK")) label.remove_suffix(6);
   if (label != "PRIVATE KEY" && !label.ends_with(" PRIVATE KEY")) return false;
-  return rest.find("-----END ", label_end) == std::string_view::npos;
+  // The armor ends the line, or the key goes on after it on the same line; anything else
+  // (prose, an END line) means the record is not the start of a printed key.
+  rest.remove_prefix(label_end + 5);
+  while (!rest.empty()) {
+    if (isBlank(rest.front()) || rest.front() == '\r' || rest.front() == '\n') {
+      rest.remove_prefix(1);
+      continue;
+    }
+    size_t token = 0;
+    while (token < rest.size() && !isBlank(rest[token]) && rest[token] != '\r' && rest[token] != '\n') ++token;
+    if (!isBase64Run(rest.substr(0, token)) || !looksEncoded(rest.substr(0, token), false)) return false;
+    rest.remove_prefix(token);
+  }
+  return true;
 }
 
 std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
   size_t end = record.size();
-  while (end > 0 && (isBlank(record[end - 1]) || record[end - 1] == '\r')) --end;
+  while (end > 0 && (isBlank(record[end - 1]) || record[end - 1] == '\r' || record[end - 1] == '\n')) --end;
   size_t first = 0;
   while (first < end && isBlank(record[first])) ++first;
   if (first == end) return KeyBodySpan{end, end};
@@ -77,8 +109,7 @@ std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
   size_t token = end;
   while (token > first && !isBlank(record[token - 1])) --token;
   const std::string_view run = record.substr(token, end - token);
-  if (!isBase64Run(run)) return std::nullopt;
-  if (token > first && run.size() < 16 && !run.ends_with('=')) return std::nullopt;
+  if (!isBase64Run(run) || !looksEncoded(run, token > first)) return std::nullopt;
   return KeyBodySpan{token, end};
 }
 

@@ -19,17 +19,17 @@ namespace veil::formats {
 std::optional<uint32_t> keyBlockRule(const core::Policy& policy);
 
 // Whether `record` starts a private-key block that it does not finish: its last armor line
-// is `-----BEGIN … PRIVATE KEY-----` with no `-----END` after it.
+// is `-----BEGIN … PRIVATE KEY-----`, followed by nothing or by base64 only (no END).
 bool opensKeyBlock(std::string_view record);
 
-// Where the key material is in a record that follows an open block: [begin, end) to mask,
-// empty for a blank line or an armor header (`Proc-Type:`, `Version:` …) that keeps the block
-// open. Nullopt when the record is no part of a key body (the END line, any other text): the
-// block is over.
+// Where the key material is in a record that follows an open block: [begin, end) to mask;
+// empty for a blank line or an armor header (`Proc-Type:`, `Version:` …), which keep the block
+// open and are redacted like any record. Nullopt when the record is no part of a key body (the
+// END line, any other text): the block is over.
 //
-// A body line is base64 on its own, or the base64 after a log prefix (`2026-… app[7]: MIIE…`);
-// after a prefix the base64 must be at least 16 characters or end in padding, so that an
-// ordinary line ending in a short word does not read as key material.
+// A body line is base64 on its own, or after a log prefix (`2026-… app[7]: MIIE…`), that reads
+// as encoded bytes (mixed case and digits or symbols; looser for the short last line), so that
+// a word, a number or a path after a stray BEGIN line does not read as key material.
 struct KeyBodySpan {
   size_t begin = 0, end = 0;
 };

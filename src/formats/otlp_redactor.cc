@@ -335,10 +335,10 @@ size_t OtlpRedactor::redactAcrossRecords(
         if (open) {
           if (const auto span = keyBodySpan(text)) {
             if (span->begin == span->end) continue;
-            // Only the key material is replaced here; the walk scans the rest of the body.
+            // Only the key material is replaced here; the walk scans the rest of the body. Always
+            // the mask: `partial` or `truncate` per record would leave part of every line.
             body.assign(text.substr(0, span->begin));
-            records_.redactor().appendReplacement({*rule, span->begin, span->end},
-                                                  text.substr(span->begin, span->end - span->begin), body);
+            records_.redactor().appendMask(*rule, body);
             body.append(text.substr(span->end));
             record.mutable_body()->set_string_value(body);
             workspace.scan.countFinding(*rule);

@@ -88,18 +88,17 @@ struct Batch {
   }
 };
 
-// Appends a key body line (without its terminator): the key material masked as a finding of
-// `rule`, anything before it (a log prefix) redacted as text. Returns whether it changed.
+// Redacts a line (without its terminator) inside a key block: the key material masked as a
+// finding of `rule`, anything before it (a log prefix) redacted as text; a blank or armor-header
+// line is redacted like any record. Appends only when the line changed, and says whether it did.
 bool redactKeyBody(const formats::RecordRedactor& records, formats::Workspace& workspace,
                    uint32_t rule, std::string_view line, formats::KeyBodySpan body,
                    std::string& out) {
-  if (body.begin == body.end) {
-    out.append(line);
-    return false;
-  }
+  if (body.begin == body.end) return records.redactIfChanged(workspace, line, out) > 0;
   records.redactText(workspace, line.substr(0, body.begin), out);
-  const std::string_view key = line.substr(body.begin, body.end - body.begin);
-  records.redactor().appendReplacement({rule, body.begin, body.end}, key, out);
+  // Always the mask, whatever the rule's action: `partial` or `truncate` applied line by line
+  // would leave part of every line of the key.
+  records.redactor().appendMask(rule, out);
   workspace.scan.countFinding(rule);
   out.append(line.substr(body.end));
   return true;
@@ -142,7 +141,6 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
     std::optional<formats::KeyBodySpan> body;
     if (key_open && (body = formats::keyBodySpan(line))) {
       changed = redactKeyBody(records, workspace, *key_rule, line, *body, batch.redacted);
-      if (!changed) batch.redacted.resize(before);
     } else {
       key_open = false;
       changed = records.redactIfChanged(workspace, line, batch.redacted) > 0;
@@ -191,7 +189,6 @@ bool settleKeyBlock(const formats::RecordRedactor& records, formats::Workspace& 
                     if (terminated) batch.redacted.push_back('\n');
                     pieces.push_back({true, before, batch.redacted.size()});
                   } else {
-                    batch.redacted.resize(before);
                     pieces.push_back({false, at, at + length});
                   }
                   at += length;

@@ -43,43 +43,49 @@ TEST_F(DatabaseCacheTest, StoresAndLoadsTheSameBytes) {
   EXPECT_EQ(info.st_mode & 0777, 0600u);
 }
 
-// Every changed rule set stores a database; the directory keeps only the most recently used.
+// Every changed rule set stores a database; the directory keeps only the most recently used,
+// and nothing that is not named like one of its own files is deleted.
 TEST_F(DatabaseCacheTest, OnlyTheMostRecentlyUsedDatabasesAreKept) {
   DatabaseCache cache(dir_);
-  const auto age = [&](const std::string& fingerprint, int hours) {
-    std::filesystem::last_write_time(cache.fileFor(fingerprint),
-                                     std::filesystem::file_time_type::clock::now() - std::chrono::hours(hours));
+  const auto fingerprint = [](size_t i) {
+    std::string hex = std::to_string(i);
+    return std::string(64 - hex.size(), 'a') + hex;
+  };
+  const auto age = [&](const std::filesystem::path& path, int hours) {
+    std::filesystem::last_write_time(path, std::filesystem::file_time_type::clock::now() - std::chrono::hours(hours));
   };
   const size_t total = DatabaseCache::kKeptDatabases + 4;
   for (size_t i = 0; i < DatabaseCache::kKeptDatabases; ++i) {
-    ASSERT_TRUE(cache.store("db" + std::to_string(i), "bytes " + std::to_string(i)));
-    age("db" + std::to_string(i), static_cast<int>(1000 - i));  // db0 the oldest
+    ASSERT_TRUE(cache.store(fingerprint(i), "bytes " + std::to_string(i)));
+    age(cache.fileFor(fingerprint(i)), static_cast<int>(1000 - i));  // 0 the oldest
   }
-  // db1 is old but used now; a foreign file and an old temporary file are around too.
-  EXPECT_EQ(cache.load("db1"), "bytes 1");
-  std::ofstream(dir_ / "notes.txt") << "not ours";
-  std::ofstream(dir_ / "dbx.tmp.AbCdEf") << "left by a crash";
-  std::filesystem::last_write_time(dir_ / "dbx.tmp.AbCdEf",
-                                   std::filesystem::file_time_type::clock::now() - std::chrono::hours(2));
+  // 1 is old but used now. Around too: an old temporary file of ours, and other people's files
+  // that only look similar.
+  EXPECT_EQ(cache.load(fingerprint(1)), "bytes 1");
+  const std::vector<std::string> foreign = {"notes.txt", "photo.hsdb", "report.tmp.docx",
+                                            fingerprint(99) + ".tmp.AbCdEf.bak"};
+  for (const auto& name : foreign) {
+    std::ofstream(dir_ / name) << "not ours";
+    age(dir_ / name, 5000);
+  }
+  const std::string temporary = fingerprint(98) + ".tmp.AbCdEf";
+  std::ofstream(dir_ / temporary) << "left by a crash";
+  age(dir_ / temporary, 2);
   for (size_t i = DatabaseCache::kKeptDatabases; i < total; ++i) {
-    ASSERT_TRUE(cache.store("db" + std::to_string(i), "bytes " + std::to_string(i)));
+    ASSERT_TRUE(cache.store(fingerprint(i), "bytes " + std::to_string(i)));
   }
-  ASSERT_TRUE(cache.store("newest", "bytes"));
 
   size_t databases = 0;
   for (const auto& entry : std::filesystem::directory_iterator(dir_)) {
-    if (entry.path().extension() == ".hsdb") ++databases;
+    if (entry.path().extension() == ".hsdb" && entry.path().filename() != "photo.hsdb") ++databases;
   }
   EXPECT_EQ(databases, DatabaseCache::kKeptDatabases);
-  EXPECT_EQ(cache.load("newest"), "bytes");
-  EXPECT_EQ(cache.load("db1"), "bytes 1");
-  for (const char* gone : {"db0", "db2", "db3", "db4", "db5"}) {  // the least recently used
-    EXPECT_EQ(cache.load(gone), "") << gone;
-  }
-  EXPECT_EQ(cache.load("db6"), "bytes 6");
-  EXPECT_EQ(cache.load("db" + std::to_string(total - 1)), "bytes " + std::to_string(total - 1));
-  EXPECT_TRUE(std::filesystem::exists(dir_ / "notes.txt"));
-  EXPECT_FALSE(std::filesystem::exists(dir_ / "dbx.tmp.AbCdEf"));
+  EXPECT_EQ(cache.load(fingerprint(1)), "bytes 1");
+  for (size_t gone : {0, 2, 3, 4}) EXPECT_EQ(cache.load(fingerprint(gone)), "") << gone;  // least recently used
+  EXPECT_EQ(cache.load(fingerprint(5)), "bytes 5");
+  EXPECT_EQ(cache.load(fingerprint(total - 1)), "bytes " + std::to_string(total - 1));
+  for (const auto& name : foreign) EXPECT_TRUE(std::filesystem::exists(dir_ / name)) << name;
+  EXPECT_FALSE(std::filesystem::exists(dir_ / temporary));
 }
 
 TEST_F(DatabaseCacheTest, CorruptFileReadsAsMiss) {

@@ -27,6 +27,7 @@ TEST(KeyBlockTest, PublicMaterialAndWholeBlocksOpenNothing) {
   EXPECT_FALSE(opensKeyBlock("expected a file starting with BEGIN RSA PRIVATE KEY"));
   EXPECT_FALSE(opensKeyBlock("-----BEGIN private key-----"));
   EXPECT_FALSE(opensKeyBlock("-----BEGIN PRIVATE KEY"));
+  EXPECT_FALSE(opensKeyBlock("the -----BEGIN PRIVATE KEY----- line is missing"));
   EXPECT_FALSE(opensKeyBlock(""));
 }
 
@@ -51,6 +52,11 @@ TEST(KeyBlockTest, BodyLinesAreBase64OnTheirOwnOrAfterAPrefix) {
   EXPECT_TRUE(keyBodySpan("uMHKOLOjOFIb"));
   EXPECT_TRUE(keyBodySpan("=Xk2v"));
   EXPECT_TRUE(keyBodySpan("app: GQIPd8x8La6PM="));
+  EXPECT_TRUE(keyBodySpan("app: q83vEjRWeJAx"));
+  // A body that kept its newline (an OTLP log record of a tailed file).
+  span = keyBodySpan(body + "\n");
+  ASSERT_TRUE(span);
+  EXPECT_EQ(span->end, body.size());
 }
 
 TEST(KeyBlockTest, BlankLinesAndArmorHeadersKeepTheBlockWithNothingToMask) {
@@ -70,6 +76,12 @@ TEST(KeyBlockTest, OtherLinesEndTheBlock) {
   EXPECT_FALSE(keyBodySpan("status=ok"));
   EXPECT_FALSE(keyBodySpan("INFO loaded key from /etc/ssl/private/server.key"));
   EXPECT_FALSE(keyBodySpan("{\"msg\":\"MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg\"}"));
+  // Words, numbers and paths are base64 characters but not encoded bytes.
+  EXPECT_FALSE(keyBodySpan("retrying"));
+  EXPECT_FALSE(keyBodySpan("12345"));
+  EXPECT_FALSE(keyBodySpan("/var/lib/veil/cache/patterns"));
+  EXPECT_FALSE(keyBodySpan("2026-11-26 app[7]: GET /api/v1/objects/0123456789abcdef"));
+  EXPECT_FALSE(keyBodySpan("app[7]: Retrying"));
 }
 
 TEST(KeyBlockTest, TheBlockRuleIsTheWholeBlockRuleElseTheHeaderRule) {

@@ -816,7 +816,8 @@ TEST(OtlpKeyBlockTest, LogRecordsAfterABeginLineAreMaskedUpToTheEnd) {
   add(next, body2, body2);  // another scope starts closed
   add(next, "-----BEGIN PUBLIC KEY-----", "-----BEGIN PUBLIC KEY-----");
   add(next, body1, body1);
-  add(next, "-----BEGIN EC PRIVATE KEY----- " + kToken, mask + " " + kTokenMask);
+  add(next, "uploaded by " + kToken, "uploaded by " + kTokenMask);
+  add(next, "-----BEGIN EC PRIVATE KEY-----", mask);
   add(next, "", "");
   add(next, body1 + "  ", mask + "  ");
   add(next, "request done", "request done");

@@ -141,6 +141,7 @@ TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
   };
   std::string input, expected;
   uint64_t masked_lines = 0;
+  uint64_t key_findings = 0;
   auto keep = [&](const std::string& line) {
     input += line;
     expected += line;
@@ -149,6 +150,7 @@ TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
     input += prefix + line + end;
     expected += prefix + mask + end;
     ++masked_lines;
+    ++key_findings;
   };
   for (int key = 0; key < 30; ++key) {
     keep("starting worker " + std::to_string(key) + "\n");
@@ -160,10 +162,20 @@ TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
       keep(prefix + "DEK-Info: AES-128-CBC,3F17F5316E2BAC89" + end);
       keep(end);
     }
+    if (key % 5 == 4) {  // a header line is still redacted like any line
+      input += prefix + "Comment: uploaded by " + kToken + end;
+      expected += prefix + "Comment: uploaded by [REDACTED:github-token]" + end;
+      ++masked_lines;
+    }
     const int body_lines = 1 + key % 9;
     for (int i = 0; i < body_lines; ++i) mask_line(prefix, base64(64), end);
     mask_line(prefix, base64(12) + "==", end);
     if (key % 7 != 6) keep(prefix + "-----END RSA PRIVATE KEY-----" + end);  // else cut off
+    if (key % 7 == 6) {  // after a cut-off key: words, numbers and paths are not key material
+      keep("retrying\n");
+      keep("12345\n");
+      keep("/var/lib/veil/cache/patterns\n");
+    }
     keep("key loaded\n");
     keep(base64(40) + "\n");  // after the block: not key material
     keep("-----BEGIN PUBLIC KEY-----\n" + base64(64) + "\n-----END PUBLIC KEY-----\n");
@@ -186,7 +198,7 @@ TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
       EXPECT_EQ(result.lines_redacted, masked_lines) << threads << " threads, reads of " << flush;
       const size_t rule = rules.size() - 1;
       ASSERT_GT(result.findings_per_rule.size(), rule);
-      EXPECT_EQ(result.findings_per_rule[rule], masked_lines) << threads << " threads, reads of " << flush;
+      EXPECT_EQ(result.findings_per_rule[rule], key_findings) << threads << " threads, reads of " << flush;
     }
   }
 }
