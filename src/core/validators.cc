@@ -1,5 +1,7 @@
 #include "core/validators.h"
 
+#include "core/placeholders.h"
+
 #include <algorithm>
 #include <array>
 #include <charconv>
@@ -161,6 +163,7 @@ bool checkUsSsn(std::string_view candidate, double) noexcept { return usSsnValid
 bool checkPhone(std::string_view candidate, double) noexcept { return phoneValid(candidate); }
 bool checkIpv4(std::string_view candidate, double) noexcept { return ipv4Valid(candidate); }
 bool checkEmail(std::string_view candidate, double) noexcept { return emailDomainPlausible(candidate); }
+bool checkNotPlaceholder(std::string_view candidate, double) noexcept { return !holdsNoSecret(candidate); }
 bool checkEntropy(std::string_view candidate, double min_bits_per_byte) noexcept {
   return entropyAtLeast(candidate, min_bits_per_byte);
 }
@@ -170,13 +173,14 @@ struct PlainValidator {
   Validator::Check check;
 };
 
-constexpr std::array<PlainValidator, 6> kPlainValidators = {{
+constexpr std::array<PlainValidator, 7> kPlainValidators = {{
     {"email", &checkEmail},
     {"luhn", &checkLuhn},
     {"iban", &checkIban},
     {"us-ssn", &checkUsSsn},
     {"phone", &checkPhone},
     {"ipv4", &checkIpv4},
+    {"not-placeholder", &checkNotPlaceholder},
 }};
 
 constexpr std::string_view kEntropyName = "entropy";

@@ -1,5 +1,7 @@
 #include "formats/record_redactor.h"
 
+#include "core/placeholders.h"
+
 #include <algorithm>
 
 #include "formats/text_fields.h"
@@ -250,7 +252,7 @@ class RecordRedactor::JsonWalk {
       std::string_view raw, decoded;
       if (auto error = rawValue(value, raw, decoded)) return error;
       // An empty, starred or setting-like string has nothing to hide; nor have null and booleans.
-      if ((raw.front() == '"' && holdsNoSecret(decoded)) || raw == "null" || raw == "true" ||
+      if ((raw.front() == '"' && core::holdsNoSecret(decoded)) || raw == "null" || raw == "true" ||
           raw == "false") {
         return simdjson::SUCCESS;
       }

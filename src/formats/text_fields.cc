@@ -2,6 +2,8 @@
 
 #include <array>
 
+#include "core/placeholders.h"
+
 namespace veil::formats {
 namespace {
 
@@ -23,16 +25,6 @@ bool endsValue(char c) {
   return kEnds[static_cast<unsigned char>(c)];
 }
 
-bool equalsIgnoreCase(std::string_view a, std::string_view lower_b) {
-  if (a.size() != lower_b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower_b[i]) return false;
-  }
-  return true;
-}
-
 // `token=ActivityRecord{…}`, `Token: Token { kind: … }`: a value that opens an object literal
 // is a type name, not a credential.
 bool opensObject(std::string_view text, size_t end) {
@@ -46,15 +38,6 @@ bool isIdentifier(std::string_view key) {
     const char c = key[i];
     if (c == '_' || c == '-' || c == '.') return true;
     if (i > 0 && c >= 'A' && c <= 'Z' && key[i - 1] >= 'a' && key[i - 1] <= 'z') return true;
-  }
-  return false;
-}
-
-// Authorization schemes whose credential is the next token: `Authorization: Bearer abc`.
-bool isAuthScheme(std::string_view word) {
-  for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm",
-                                  "apikey", "aws4-hmac-sha256", "hoba", "mutual"}) {
-    if (equalsIgnoreCase(word, scheme)) return true;
   }
   return false;
 }
@@ -108,64 +91,10 @@ Range valueAt(std::string_view text, size_t at) {
 
 namespace {
 
-bool isNameChar(char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
-}
-
-bool allOf(std::string_view text, bool (*pred)(char)) {
-  for (char c : text) {
-    if (!pred(c)) return false;
-  }
-  return true;
-}
-
-// A template or variable standing where the secret will go: `${DB_PASSWORD}`, `$API_TOKEN`,
-// `{{ .Values.db.password }}`, `<your-api-key>`, `%(secret)s`, `%API_KEY%`.
-bool isPlaceholder(std::string_view v) {
-  if (v.size() >= 2 && v.front() == '$') {
-    if (v[1] == '{') return v.back() == '}';
-    return !(v[1] >= '0' && v[1] <= '9') && allOf(v.substr(1), isNameChar);
-  }
-  if (v.size() >= 4 && v.substr(0, 2) == "{{" && v.substr(v.size() - 2) == "}}") return true;
-  if (v.size() >= 3 && v.front() == '<' && v.back() == '>') {
-    return allOf(v.substr(1, v.size() - 2), [](char c) { return isNameChar(c) || c == '-' || c == '.' || c == ' '; });
-  }
-  if (v.size() >= 4 && v.substr(0, 2) == "%(" && v.substr(v.size() - 2) == ")s") return true;
-  if (v.size() >= 3 && v.front() == '%' && v.back() == '%') return allOf(v.substr(1, v.size() - 2), isNameChar);
-  return false;
-}
-
-}  // namespace
-
-bool holdsNoSecret(std::string_view value) {
-  if (value.find_first_not_of('*') == std::string_view::npos) return true;
-  if (value.size() >= 4 && value.find_first_not_of("xX") == std::string_view::npos) return true;
-  if (isPlaceholder(value)) return true;
-  // `Bearer ${TOKEN}`, `token $GITHUB_TOKEN`, `Basic <base64>`: a scheme before a placeholder.
-  if (const size_t blank = value.find_first_of(" \t"); blank != std::string_view::npos &&
-                                                      isAuthScheme(value.substr(0, blank))) {
-    const size_t rest = value.find_first_not_of(" \t", blank);
-    return rest == std::string_view::npos || holdsNoSecret(value.substr(rest));
-  }
-  // `[REDACTED]`, `(empty)`, `<hidden>` and the same cut at a delimiter: `(empty`.
-  if (!value.empty() && (value.front() == '(' || value.front() == '[' || value.front() == '<')) value.remove_prefix(1);
-  if (!value.empty() && (value.back() == ')' || value.back() == ']' || value.back() == '>')) value.remove_suffix(1);
-  if (value.size() > 9) return false;
-  for (std::string_view word : {"true", "false", "null", "none", "nil", "yes", "no", "on", "off",
-                                "empty", "undefined", "unset", "required", "-", "redacted",
-                                "hidden", "masked", "filtered", "removed", "omitted", "sanitized",
-                                "scrubbed", "censored"}) {
-    if (equalsIgnoreCase(value, word)) return true;
-  }
-  return false;
-}
-
-namespace {
-
 void addIfSensitive(const core::Policy& policy, std::string_view text, Range key, Range value,
                     std::vector<core::Finding>& out) {
   if (key.end <= key.begin || value.end <= value.begin) return;
-  if (holdsNoSecret(text.substr(value.begin, value.end - value.begin))) return;
+  if (core::holdsNoSecret(text.substr(value.begin, value.end - value.begin))) return;
   if (const auto rule = policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) {
     out.push_back({*rule, value.begin, value.end});
   }
@@ -221,7 +150,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       } else {
         value = valueAt(text, at);
         const size_t after = value.end;
-        if (text[at] != '"' && text[at] != '\'' && isAuthScheme(text.substr(value.begin, value.end - value.begin))) {
+        if (text[at] != '"' && text[at] != '\'' && core::isAuthScheme(text.substr(value.begin, value.end - value.begin))) {
           // The credential is the token after the scheme; a scheme alone hides nothing.
           const Range credential =
               after < text.size() && isBlank(text[after]) ? valueAt(text, after + 1) : Range{after, after};

@@ -16,10 +16,5 @@ namespace veil::formats {
 void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
                               std::vector<core::Finding>& out);
 
-// Whether a value under a sensitive name has nothing to hide: empty, already masked
-// (`********`, `xxxx`, `[REDACTED]`), a placeholder (`${DB_PASSWORD}`, `$TOKEN`, `<api-key>`,
-// `{{ .Values.x }}`, also after an auth scheme: `Bearer ${TOKEN}`), or a word stating a setting
-// (`none`, `true`, `off`, …) rather than a secret.
-bool holdsNoSecret(std::string_view value);
 
 }  // namespace veil::formats

@@ -1,4 +1,5 @@
 #include "core/validators.h"
+#include "core/placeholders.h"
 
 #include <gtest/gtest.h>
 
@@ -663,7 +664,7 @@ TEST(ValidatorsTest, ParseToleratesNullErrorPointer) {
 TEST(ValidatorsTest, ValidatorNamesListsEveryAcceptedForm) {
   const std::vector<std::string_view>& names = validatorNames();
   EXPECT_EQ(names, (std::vector<std::string_view>{"email", "luhn", "iban", "us-ssn", "phone", "ipv4",
-                                                  "entropy(N)"}));
+                                                  "not-placeholder", "entropy(N)"}));
   for (const std::string_view name : names) {
     if (name == "entropy(N)") continue;
     EXPECT_TRUE(parseValidator(name, nullptr).has_value()) << name;
@@ -685,6 +686,33 @@ TEST(ValidatorsTest, EmailRejectsUnitAndFileSuffixes) {
   EXPECT_FALSE(emailDomainPlausible("dump@host.tar"));
   EXPECT_FALSE(emailDomainPlausible("no-at-sign.com"));
   EXPECT_FALSE(emailDomainPlausible("a@b.c"));
+}
+
+}  // namespace
+}  // namespace veil::core
+
+namespace veil::core {
+namespace {
+
+TEST(PlaceholdersTest, TemplatesVariablesMasksAndStateWordsHoldNoSecret) {
+  for (const char* value : {"", "********", "xxxx", "${DB_PASSWORD}", "$API_TOKEN", "{{ .Values.db.password }}", "{{ .Values.db.password }",
+                            "<your-api-key>", "%(secret)s", "%API_KEY%", "%s", "?", ":password", "{password}",
+                            "{db.password}", "env:DB_PASSWORD", "Bearer ${TOKEN}", "[REDACTED]", "(empty)",
+                            "None", "null", "undefined", "REDACTED", "[hidden]", "required", "missing",
+                            "publickey", "granted", "n/a", "disabled"}) {
+    EXPECT_TRUE(holdsNoSecret(value)) << value;
+  }
+}
+
+TEST(PlaceholdersTest, ValuesThatOnlyStartLikeAPlaceholderAreSecrets) {
+  for (const char* value : {"$ecretPa55word", "$token", "{IMs0KHezXVIILx", "{pass word}", ":8080x!", "Zx8Lm2Qp7Rt4",
+                            "hunter2", "changeme", "Bearer abc.def", "env:", "%sx", "*secret*", "requiredX123"}) {
+    EXPECT_FALSE(holdsNoSecret(value)) << value;
+  }
+  auto validator = parseValidator("not-placeholder", nullptr);
+  ASSERT_TRUE(validator);
+  EXPECT_TRUE((*validator)("Zx8Lm2Qp7Rt4"));
+  EXPECT_FALSE((*validator)("${DB_PASSWORD}"));
 }
 
 }  // namespace

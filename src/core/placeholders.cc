@@ -1,0 +1,90 @@
+#include "core/placeholders.h"
+
+#include <initializer_list>
+
+namespace veil::core {
+namespace {
+
+bool equalsIgnoreCase(std::string_view a, std::string_view lower_b) noexcept {
+  if (a.size() != lower_b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    char c = a[i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != lower_b[i]) return false;
+  }
+  return true;
+}
+
+bool isNameChar(char c) noexcept {
+  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
+}
+bool isEnvNameChar(char c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'; }
+bool isPathChar(char c) noexcept { return isNameChar(c) || c == '.' || c == '-'; }
+
+bool allOf(std::string_view text, bool (*pred)(char) noexcept) noexcept {
+  for (char c : text) {
+    if (!pred(c)) return false;
+  }
+  return true;
+}
+
+// A template or variable standing where the secret will go: `${DB_PASSWORD}`, `$API_TOKEN`,
+// `{{ .Values.db.password }}`, `<your-api-key>`, `%(secret)s`, `%API_KEY%`, `%s`, `{password}`,
+// `:password` (a bind parameter), `env:DB_PASSWORD`.
+bool isPlaceholder(std::string_view v) noexcept {
+  if (v.size() >= 2 && v.front() == '$') {
+    if (v[1] == '{') return v.back() == '}';
+    // An environment variable is upper case: `$ecretPa55` is a password that starts with '$'.
+    return !(v[1] >= '0' && v[1] <= '9') && allOf(v.substr(1), isEnvNameChar);
+  }
+  // A Go, Jinja or Helm template, also as a regex that stops at its first '}' leaves it.
+  if (v.size() >= 4 && v.substr(0, 2) == "{{" && v.back() == '}') return true;
+  if (v.size() >= 3 && v.front() == '{' && v.back() == '}') return allOf(v.substr(1, v.size() - 2), isPathChar);
+  if (v.size() >= 3 && v.front() == '<' && v.back() == '>') {
+    return allOf(v.substr(1, v.size() - 2),
+                 [](char c) noexcept { return isNameChar(c) || c == '-' || c == '.' || c == ' '; });
+  }
+  if (v.size() >= 4 && v.substr(0, 2) == "%(" && v.substr(v.size() - 2) == ")s") return true;
+  if (v.size() >= 3 && v.front() == '%' && v.back() == '%') return allOf(v.substr(1, v.size() - 2), isNameChar);
+  if (v == "%s" || v == "%v" || v == "%q" || v == "?" || v == "..." || v == "…") return true;
+  if (v.size() >= 2 && v.front() == ':' && !(v[1] >= '0' && v[1] <= '9')) return allOf(v.substr(1), isNameChar);
+  if (v.size() > 4 && equalsIgnoreCase(v.substr(0, 4), "env:")) return allOf(v.substr(4), isNameChar);
+  return false;
+}
+
+}  // namespace
+
+bool holdsNoSecret(std::string_view value) noexcept {
+  if (value.find_first_not_of('*') == std::string_view::npos) return true;
+  if (value.size() >= 4 && value.find_first_not_of("xX") == std::string_view::npos) return true;
+  if (isPlaceholder(value)) return true;
+  // `Bearer ${TOKEN}`, `token $GITHUB_TOKEN`, `Basic <base64>`: a scheme before a placeholder.
+  if (const size_t blank = value.find_first_of(" \t"); blank != std::string_view::npos &&
+                                                      isAuthScheme(value.substr(0, blank))) {
+    const size_t rest = value.find_first_not_of(" \t", blank);
+    return rest == std::string_view::npos || holdsNoSecret(value.substr(rest));
+  }
+  // `[REDACTED]`, `(empty)`, `<hidden>` and the same cut at a delimiter: `(empty`.
+  if (!value.empty() && (value.front() == '(' || value.front() == '[' || value.front() == '<')) value.remove_prefix(1);
+  if (!value.empty() && (value.back() == ')' || value.back() == ']' || value.back() == '>')) value.remove_suffix(1);
+  if (value.size() > 10) return false;
+  for (std::string_view word :
+       {"true", "false", "null", "none", "nil", "yes", "no", "on", "off", "empty", "undefined",
+        "unset", "not_set", "notset", "required", "optional", "-", "n/a", "redacted", "hidden",
+        "masked", "filtered", "removed", "omitted", "sanitized", "scrubbed", "censored", "missing",
+        "absent", "present", "provided", "expired", "invalid", "disabled", "enabled", "granted",
+        "denied", "publickey", "unknown"}) {
+    if (equalsIgnoreCase(value, word)) return true;
+  }
+  return false;
+}
+
+bool isAuthScheme(std::string_view word) noexcept {
+  for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm",
+                                  "apikey", "aws4-hmac-sha256", "hoba", "mutual"}) {
+    if (equalsIgnoreCase(word, scheme)) return true;
+  }
+  return false;
+}
+
+}  // namespace veil::core

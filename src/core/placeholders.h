@@ -1,0 +1,18 @@
+#pragma once
+
+#include <string_view>
+
+namespace veil::core {
+
+// Whether a value standing where a secret would be hides nothing: empty, already masked
+// (`********`, `xxxx`, `[REDACTED]`), a placeholder (`${DB_PASSWORD}`, `$TOKEN`, `<api-key>`,
+// `{{ .Values.x }}`, `%s`, `:password`, `{password}`, `env:DB_PASSWORD`, also after an auth
+// scheme: `Bearer ${TOKEN}`), or a word stating a setting or a state (`none`, `true`, `off`,
+// `missing`, `publickey` …) rather than a secret. Also a validator (`not-placeholder`), so that
+// rules assigning a value to a password or secret name skip the same values.
+bool holdsNoSecret(std::string_view value) noexcept;
+
+// Authorization schemes whose credential is the next token: `Authorization: Bearer abc`.
+bool isAuthScheme(std::string_view word) noexcept;
+
+}  // namespace veil::core
