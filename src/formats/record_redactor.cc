@@ -321,9 +321,12 @@ class RecordRedactor::JsonWalk {
   // stringValue/arrayValue/... carry that name as context.
   simdjson::error_code walkObject(od::object object, std::string_view any_value_of = {}) {
     // OTLP/JSON attributes are {"key": NAME, "value": {"stringValue": V}}: NAME is the field
-    // name of V. The collector writes "key" before "value".
+    // name of V. The collector writes "key" before "value". Name/value pairs elsewhere say the
+    // same: Kubernetes env ({"name": "DB_PASSWORD", "value": V}), HAR headers, AWS tags
+    // ({"Key": K, "Value": V}), always with the name first.
     std::string attribute_name;
     bool has_attribute_name = false;
+    bool otlp_attribute = false;  // named by "key": the value is an OTLP AnyValue
     for (auto result : object) {
       od::field field;
       if (auto error = std::move(result).get(field)) return error;
@@ -334,13 +337,13 @@ class RecordRedactor::JsonWalk {
       scanKey(raw_key, key);
       od::value value = field.value();
 
-      if (key == "value" && has_attribute_name) {
+      if ((key == "value" || key == "Value") && has_attribute_name) {
         if (auto error = walkValue(value, owner_.policy_.sensitiveField(attribute_name),
-                                   attribute_name, true))
+                                   attribute_name, otlp_attribute))
           return error;
         continue;
       }
-      if (key == "key") {
+      if (key == "key" || key == "Key" || key == "name" || key == "Name") {
         od::json_type type;
         if (auto error = value.type().get(type)) return error;
         if (type == od::json_type::string) {
@@ -349,6 +352,7 @@ class RecordRedactor::JsonWalk {
           if (auto error = value.get_string().get(name)) return error;
           attribute_name.assign(name);
           has_attribute_name = true;
+          otlp_attribute = key == "key";
           if (auto error = scanString(name, raw, {})) return error;
           continue;
         }

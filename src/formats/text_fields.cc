@@ -124,8 +124,13 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       const Range key = keyBefore(text, i, quoted);
       if (key.end <= key.begin) continue;
       size_t at = i + 1;
-      // `10:00:01`, `http://`, `std::` are not key-value pairs: require a blank or a quote.
-      if (at < text.size() && !isBlank(text[at]) && text[at] != '"' && text[at] != '\'') continue;
+      // `10:00:01`, `http://`, `std::` are not key-value pairs: require a blank or a quote, or
+      // a Go struct printed with %+v (`{Host:db01 User:app Password:s3cr3t}`): a capitalised
+      // field name right before the colon, a value right after it.
+      const bool go_field = at < text.size() && !quoted && text[key.begin] >= 'A' && text[key.begin] <= 'Z' &&
+                            !isSpace(text[at]) && text[at] != '/' && text[at] != ':' && text[at] != '"' &&
+                            text[at] != '\'' && (key.begin == 0 || text[key.begin - 1] == ' ' || text[key.begin - 1] == '{');
+      if (at < text.size() && !isBlank(text[at]) && text[at] != '"' && text[at] != '\'' && !go_field) continue;
       while (at < text.size() && isBlank(text[at])) ++at;
       size_t line_start = key.begin - (quoted ? 1 : 0);
       while (line_start > 0 && isBlank(text[line_start - 1])) --line_start;
@@ -137,12 +142,12 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       // In prose a colon often follows a plain word ("Bad activity token: 0x1f"). Trust it
       // only where a key is likely: at the line start, quoted, an identifier (`api_key`,
       // `apiKey`), or after a delimiter (`{`, `,`, `headers: Authorization: …`).
-      if (!quoted && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
+      if (!quoted && !go_field && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
           std::string_view(",;{([|:'\"").find(text[line_start - 1]) == std::string_view::npos) {
         continue;
       }
       Range value;
-      if (!quoted && line_start == 0 && at < text.size() && text[at] != '"') {
+      if (!quoted && !go_field && line_start == 0 && at < text.size() && text[at] != '"') {
         // A header line (`Authorization: Basic …`, `Cookie: a=1; b=2`): the rest of the line.
         size_t end = text.size();
         while (end > at && isSpace(text[end - 1])) --end;

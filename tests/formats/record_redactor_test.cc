@@ -105,6 +105,19 @@ TEST_F(RecordRedactorTest, OtlpJsonAttributeKeyNamesTheValue) {
             R"({"resourceSpans":[{"resource":{"attributes":[{"key":"http.request.header.authorization","value":{"stringValue":"[REDACTED:authorization-field]"}},{"key":"service.name","value":{"stringValue":"api"}},{"key":"db.password","value":{"stringValue":"[REDACTED:password-field]"}}]}}]})");
 }
 
+// Kubernetes env entries, HAR headers and AWS tags name their value in a sibling member.
+TEST_F(RecordRedactorTest, NameValuePairsNameTheValue) {
+  EXPECT_EQ(redact(R"({"env":[{"name":"DB_PASSWORD","value":"Zx8Lm2Qp7Rt4"},{"name":"DB_HOST","value":"db01"}]})"),
+            R"({"env":[{"name":"DB_PASSWORD","value":"[REDACTED:password-field]"},{"name":"DB_HOST","value":"db01"}]})");
+  EXPECT_EQ(redact(R"({"headers":[{"name":"X-Api-Key","value":"Zx8Lm2Qp7Rt4Vw1Yb6Nc3Kd9Hf5Gj0Sa"}]})"),
+            R"({"headers":[{"name":"X-Api-Key","value":"[REDACTED:token-field]"}]})");
+  EXPECT_EQ(redact(R"({"Tags":[{"Key":"api_token","Value":"t0k3n-Zx8Lm2Qp"},{"Key":"team","Value":"payments"}]})"),
+            R"({"Tags":[{"Key":"api_token","Value":"[REDACTED:token-field]"},{"Key":"team","Value":"payments"}]})");
+  // A name that is not sensitive, or a value before its name, changes nothing.
+  const std::string plain = R"({"items":[{"name":"alice","value":"42"},{"value":"x","name":"password"}]})";
+  EXPECT_EQ(redact(plain), plain);
+}
+
 TEST_F(RecordRedactorTest, InvalidJsonIsScannedAsTextAndCounted) {
   const std::string line = R"({"a": "AKIAABCDEFGHIJKLMNOP", broken})";
   EXPECT_EQ(redact(line), R"({"a": "[REDACTED:aws-access-key-id]", broken})");
@@ -138,6 +151,19 @@ TEST_F(RecordRedactorTest, TextFieldsIgnoreProseColonsAndObjectLiterals) {
            "Skipping AppWindowToken{df0798e token=Token{3b04890 ActivityRecord{1 u0}}}",
            "Priority: 20, Token: Token { kind: ContainerToken, service: 10.0.0.1:1 }",
        }) {
+    EXPECT_EQ(redact(line), line);
+  }
+}
+
+// Go structs printed with %+v: `Name:value` with no blank between. (The test policy's
+// password rule would mask `Password:` on its own, so other names are used.)
+TEST_F(RecordRedactorTest, TextFieldsGoStructFields) {
+  EXPECT_EQ(redact("config: {Host:db01 User:app Secret:Zx8Lm2Qp7Rt4 Port:5432}"),
+            "config: {Host:db01 User:app Secret:[REDACTED:password-field] Port:5432}");
+  EXPECT_EQ(redact("&{Token:t0k3nZx8Lm2Qp Expiry:2026-01-01}"), "&{Token:[REDACTED:token-field] Expiry:2026-01-01}");
+  // Times, URLs, scopes, lower-case prose and placeholders stay.
+  for (const std::string line : {"at 10:00:01 Token:/etc/tk", "see Token://x", "std::Token::get()",
+                                 "token:abc in prose", "{Token:<nil> Expiry:0}"}) {
     EXPECT_EQ(redact(line), line);
   }
 }
