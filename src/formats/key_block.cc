@@ -69,7 +69,7 @@ std::optional<uint32_t> keyBlockRule(const core::Policy& policy) {
   return header;
 }
 
-bool opensKeyBlock(std::string_view record) {
+bool opensKeyBlockInText(std::string_view record) {
   static constexpr std::string_view kBegin = "-----BEGIN ";
   const size_t begin = record.rfind(kBegin);
   if (begin == std::string_view::npos) return false;
@@ -99,7 +99,7 @@ bool opensKeyBlock(std::string_view record) {
   return true;
 }
 
-std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
+std::optional<KeyBodySpan> keyBodySpanInText(std::string_view record) {
   size_t end = record.size();
   while (end > 0 && (isBlank(record[end - 1]) || record[end - 1] == '\r' || record[end - 1] == '\n')) --end;
   size_t first = 0;
@@ -111,6 +111,65 @@ std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
   const std::string_view run = record.substr(token, end - token);
   if (!isBase64Run(run) || !looksEncoded(run, token > first)) return std::nullopt;
   return KeyBodySpan{token, end};
+}
+
+namespace {
+
+// Calls `each(value)` for the raw text of every string value (not key) of a JSON record, with
+// a trailing escaped newline (`\n`, `\r\n`: one line of output per record, as Docker's
+// json-file driver writes it) left off; stops when it returns true.
+template <typename Each>
+bool anyJsonStringValue(std::string_view record, Each each) {
+  size_t i = 0;
+  while ((i = record.find('"', i)) != std::string_view::npos) {
+    const size_t begin = ++i;
+    while (i < record.size() && record[i] != '"') i += record[i] == '\\' ? 2 : 1;
+    if (i >= record.size()) return false;
+    size_t end = i++;
+    size_t next = i;
+    while (next < record.size() && isBlank(record[next])) ++next;
+    if (next < record.size() && record[next] == ':') continue;  // a key
+    std::string_view value = record.substr(begin, end - begin);
+    if (value.ends_with("\\n")) value.remove_suffix(2);
+    if (value.ends_with("\\r")) value.remove_suffix(2);
+    if (each(value, begin)) return true;
+  }
+  return false;
+}
+
+bool isJsonRecord(std::string_view record) {
+  const size_t first = record.find_first_not_of(" \t");
+  return first != std::string_view::npos && record[first] == '{';
+}
+
+}  // namespace
+
+bool opensKeyBlock(std::string_view record) {
+  if (!isJsonRecord(record)) return opensKeyBlockInText(record);
+  return anyJsonStringValue(record, [](std::string_view value, size_t) { return opensKeyBlockInText(value); });
+}
+
+std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
+  if (!isJsonRecord(record)) return keyBodySpanInText(record);
+  // A JSON record continues a key when one of its string values is a body line; a value that
+  // is only a newline or an armor header keeps the block open.
+  std::optional<KeyBodySpan> found;
+  std::optional<KeyBodySpan> blank;
+  anyJsonStringValue(record, [&](std::string_view value, size_t at) {
+    if (value.find('\\') != std::string_view::npos) return false;
+    const auto span = keyBodySpanInText(value);
+    if (!span) return false;
+    if (span->begin == span->end) {
+      const bool newline_only = value.empty() && (record.substr(at).starts_with("\\n") ||
+                                                  record.substr(at).starts_with("\\r\\n"));
+      if (!blank && (newline_only || isArmorHeader(value))) blank = KeyBodySpan{at, at};
+      return false;
+    }
+    found = KeyBodySpan{at + span->begin, at + span->end};
+    return true;
+  });
+  if (found) return found;
+  return blank;
 }
 
 }  // namespace veil::formats

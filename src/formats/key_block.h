@@ -27,6 +27,9 @@ bool opensKeyBlock(std::string_view record);
 // open and are redacted like any record. Nullopt when the record is no part of a key body (the
 // END line, any other text): the block is over.
 //
+// In a JSON record (Docker's json-file driver writes each line a container prints as
+// {"log":"MIIE…\n", …}) the same holds for its string values.
+//
 // A body line is base64 on its own, or after a log prefix (`2026-… app[7]: MIIE…`), that reads
 // as encoded bytes (mixed case and digits or symbols; looser for the short last line), so that
 // a word, a number or a path after a stray BEGIN line does not read as key material.

@@ -100,7 +100,8 @@ bool redactKeyBody(const formats::RecordRedactor& records, formats::Workspace& w
   // would leave part of every line of the key.
   records.redactor().appendMask(rule, out);
   workspace.scan.countFinding(rule);
-  out.append(line.substr(body.end));
+  // The rest of a JSON record (other members) is scanned too.
+  records.redactText(workspace, line.substr(body.end), out);
   return true;
 }
 

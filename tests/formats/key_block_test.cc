@@ -75,13 +75,30 @@ TEST(KeyBlockTest, OtherLinesEndTheBlock) {
   EXPECT_FALSE(keyBodySpan("GET /health took 15ms"));
   EXPECT_FALSE(keyBodySpan("status=ok"));
   EXPECT_FALSE(keyBodySpan("INFO loaded key from /etc/ssl/private/server.key"));
-  EXPECT_FALSE(keyBodySpan("{\"msg\":\"MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg\"}"));
+  EXPECT_FALSE(keyBodySpan("{\"msg\":\"request done\"}"));
   // Words, numbers and paths are base64 characters but not encoded bytes.
   EXPECT_FALSE(keyBodySpan("retrying"));
   EXPECT_FALSE(keyBodySpan("12345"));
   EXPECT_FALSE(keyBodySpan("/var/lib/veil/cache/patterns"));
   EXPECT_FALSE(keyBodySpan("2026-11-26 app[7]: GET /api/v1/objects/0123456789abcdef"));
   EXPECT_FALSE(keyBodySpan("app[7]: Retrying"));
+}
+
+// Docker's json-file driver: one JSON record per line a container printed.
+TEST(KeyBlockTest, JsonRecordsCarryKeyLinesInTheirStringValues) {
+  EXPECT_TRUE(opensKeyBlock(R"({"log":"-----BEGIN RSA PRIVATE KEY-----\n","stream":"stdout","time":"2026-11-26T02:00:00Z"})"));
+  EXPECT_FALSE(opensKeyBlock(R"({"log":"-----BEGIN PUBLIC KEY-----\n","stream":"stdout"})"));
+  EXPECT_FALSE(opensKeyBlock(R"({"-----BEGIN RSA PRIVATE KEY-----":1})"));  // a key, not a value
+  const std::string body = "MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg+rVlaxKQoTLHrEVWFk9VA/ZowuweIj+0";
+  const std::string record = R"({"log":")" + body + R"(\n","stream":"stdout","time":"2026-11-26T02:00:00.123Z"})";
+  auto span = keyBodySpan(record);
+  ASSERT_TRUE(span);
+  EXPECT_EQ(record.substr(span->begin, span->end - span->begin), body);
+  span = keyBodySpan(R"({"log":"\n","stream":"stdout"})");
+  ASSERT_TRUE(span);
+  EXPECT_EQ(span->begin, span->end);
+  EXPECT_FALSE(keyBodySpan(R"({"log":"-----END RSA PRIVATE KEY-----\n","stream":"stdout"})"));
+  EXPECT_FALSE(keyBodySpan(R"({"log":"retrying\n","stream":"stdout","x":""})"));
 }
 
 TEST(KeyBlockTest, TheBlockRuleIsTheWholeBlockRuleElseTheHeaderRule) {

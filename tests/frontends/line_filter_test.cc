@@ -203,6 +203,28 @@ TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
   }
 }
 
+// The same key in a container's json-file log: one JSON record per printed line.
+TEST(LineFilterTest, KeyBodyLinesInDockerJsonRecordsAreMasked) {
+  auto policy = testing::makePolicy(testing::foundationRules());
+  const std::string body = "MIIEpAIBAAKCAQEA9QTYrwA2Ne3pDXhg+rVlaxKQoTLHrEVWFk9VA/ZowuweIj+0";
+  auto record = [](const std::string& log) {
+    return R"({"log":")" + log + R"(\n","stream":"stdout","time":"2026-11-26T02:00:00Z"})" + "\n";
+  };
+  const std::string input = record("-----BEGIN RSA PRIVATE KEY-----") + record(body) + record(body) +
+                            record("Mu3H6hlwMeee44X2h7YPzbp==") + record("-----END RSA PRIVATE KEY-----") + record(body);
+  const std::string mask = "[REDACTED:private-key-header]";
+  const std::string expected = record(mask) + record(mask) + record(mask) + record(mask) +
+                               record("-----END RSA PRIVATE KEY-----") + record(body);
+  for (unsigned threads : {1u, 2u}) {
+    for (size_t flush : {16u, 4096u}) {
+      LineFilterOptions options;
+      options.threads = threads;
+      options.flush_bytes = flush;
+      EXPECT_EQ(filtered(input, options, nullptr, policy), expected) << threads << " threads, reads of " << flush;
+    }
+  }
+}
+
 TEST(LineFilterTest, StopRequestFlushesWhatWasRead) {
   auto policy = testing::makePolicy(testing::foundationRules());
   int in[2], stop[2];
