@@ -34,6 +34,7 @@ bool allOf(std::string_view text, bool (*pred)(char) noexcept) noexcept {
 bool isPlaceholder(std::string_view v) noexcept {
   if (v.size() >= 2 && v.front() == '$') {
     if (v[1] == '{') return v.back() == '}';
+    if (v[1] == '(') return true;  // `$(cat /run/secrets/db)`, also cut at its first blank
     // An environment variable is upper case: `$ecretPa55` is a password that starts with '$'.
     return !(v[1] >= '0' && v[1] <= '9') && allOf(v.substr(1), isEnvNameChar);
   }
@@ -49,12 +50,21 @@ bool isPlaceholder(std::string_view v) noexcept {
   if (v == "%s" || v == "%v" || v == "%q" || v == "?" || v == "..." || v == "…") return true;
   if (v.size() >= 2 && v.front() == ':' && !(v[1] >= '0' && v[1] <= '9')) return allOf(v.substr(1), isNameChar);
   if (v.size() > 4 && equalsIgnoreCase(v.substr(0, 4), "env:")) return allOf(v.substr(4), isNameChar);
+  // A reference to where the secret is kept: `vault:secret/data/db#password`,
+  // `arn:aws:secretsmanager:…`, `ref+awsssm://…` (vals / helm-secrets).
+  for (std::string_view store : {"vault:", "arn:aws:secretsmanager:", "arn:aws:ssm:", "ref+", "secretref:"}) {
+    if (v.size() > store.size() && equalsIgnoreCase(v.substr(0, store.size()), store)) return true;
+  }
+  // `***REMOVED***`, `**redacted**`: a mask with a word in it.
+  if (v.size() >= 4 && v.substr(0, 2) == "**" && v.substr(v.size() - 2) == "**") return true;
   return false;
 }
 
 }  // namespace
 
 bool holdsNoSecret(std::string_view value) noexcept {
+  // A rule's value may take the comma or full stop of the sentence around it.
+  if (value.size() > 1 && (value.back() == ',' || value.back() == '.')) value.remove_suffix(1);
   if (value.find_first_not_of('*') == std::string_view::npos) return true;
   if (value.size() >= 4 && value.find_first_not_of("xX") == std::string_view::npos) return true;
   if (isPlaceholder(value)) return true;

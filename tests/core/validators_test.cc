@@ -699,7 +699,8 @@ TEST(PlaceholdersTest, TemplatesVariablesMasksAndStateWordsHoldNoSecret) {
                             "<your-api-key>", "%(secret)s", "%API_KEY%", "%s", "?", ":password", "{password}",
                             "{db.password}", "env:DB_PASSWORD", "Bearer ${TOKEN}", "[REDACTED]", "(empty)",
                             "None", "null", "undefined", "REDACTED", "[hidden]", "required", "missing",
-                            "publickey", "granted", "n/a", "disabled"}) {
+                            "publickey", "granted", "n/a", "disabled", "%(password)s,", "$(cat", "vault:secret/data/db#password",
+                            "***REMOVED***", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db"}) {
     EXPECT_TRUE(holdsNoSecret(value)) << value;
   }
 }
