@@ -91,13 +91,41 @@ Range valueAt(std::string_view text, size_t at) {
 
 namespace {
 
-void addIfSensitive(const core::Policy& policy, std::string_view text, Range key, Range value,
-                    std::vector<core::Finding>& out) {
-  if (key.end <= key.begin || value.end <= value.begin) return;
-  if (core::holdsNoSecret(text.substr(value.begin, value.end - value.begin))) return;
-  if (const auto rule = policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) {
-    out.push_back({*rule, value.begin, value.end});
+bool isPairStart(std::string_view run) {
+  size_t i = 0;
+  while (i < run.size() && (isKeyChar(run[i]))) ++i;
+  return i > 0 && i < run.size() && (run[i] == '=' || run[i] == ':');
+}
+
+// An unquoted value stops at `&,;|<>)]}` (query strings, connection strings, brackets), but a
+// password may hold those characters too: `password=Zx8;Lm2Qp&7Rt4 next`. Past such a
+// character the value goes on to the next blank, unless what follows reads as the next pair
+// (`;Server=db01`, `&user=bob`) or holds no letter or digit (`abc), next`).
+Range extendPastDelimiters(std::string_view text, Range value) {
+  static constexpr std::string_view kInner = "&,;|<>)]}";
+  size_t end = value.end;
+  while (end < text.size() && kInner.find(text[end]) != std::string_view::npos) {
+    size_t run_end = end + 1;
+    while (run_end < text.size() && !isSpace(text[run_end]) && text[run_end] != '"' && text[run_end] != '\'') ++run_end;
+    const std::string_view run = text.substr(end + 1, run_end - end - 1);
+    bool alnum = false;
+    for (char c : run) alnum |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum || isPairStart(run)) break;
+    end = run_end;
   }
+  return {value.begin, end};
+}
+
+// `unquoted`: the value was cut at a delimiter, which may be part of the secret.
+void addIfSensitive(const core::Policy& policy, std::string_view text, Range key, Range value,
+                    std::vector<core::Finding>& out, bool unquoted = false) {
+  if (key.end <= key.begin) return;
+  const auto rule = policy.sensitiveField(text.substr(key.begin, key.end - key.begin));
+  if (!rule) return;
+  if (unquoted) value = extendPastDelimiters(text, value);
+  if (value.end <= value.begin) return;
+  if (core::holdsNoSecret(text.substr(value.begin, value.end - value.begin))) return;
+  out.push_back({*rule, value.begin, value.end});
 }
 
 }  // namespace
@@ -118,7 +146,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       while (at < text.size() && isBlank(text[at]) && at - i < 3) ++at;
       const Range value = valueAt(text, at);
       if (opensObject(text, value.end)) continue;
-      addIfSensitive(policy, text, key, value, out);
+      addIfSensitive(policy, text, key, value, out, at < text.size() && text[at] != '"' && text[at] != '\'');
     } else if (c == ':') {
       bool quoted = false;
       const Range key = keyBefore(text, i, quoted);
@@ -147,6 +175,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
         continue;
       }
       Range value;
+      bool unquoted = false;
       if (!quoted && !go_field && line_start == 0 && at < text.size() && text[at] != '"') {
         // A header line (`Authorization: Basic …`, `Cookie: a=1; b=2`): the rest of the line.
         size_t end = text.size();
@@ -162,15 +191,17 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
           if (credential.end <= credential.begin) continue;
           value.end = credential.end;
         }
+        unquoted = at < text.size() && text[at] != '"' && text[at] != '\'';
       }
       if (opensObject(text, value.end)) continue;
-      addIfSensitive(policy, text, key, value, out);
+      addIfSensitive(policy, text, key, value, out, unquoted);
     } else if (c == '-' && i + 2 < text.size() && text[i + 1] == '-' && (i == 0 || isSpace(text[i - 1]))) {
       // `--password value` (the `--password=value` form is handled by '=').
       size_t end = i + 2;
       while (end < text.size() && isKeyChar(text[end])) ++end;
       if (end < text.size() && isBlank(text[end]) && end + 1 < text.size() && text[end + 1] != '-') {
-        addIfSensitive(policy, text, {i + 2, end}, valueAt(text, end + 1), out);
+        addIfSensitive(policy, text, {i + 2, end}, valueAt(text, end + 1), out,
+                       text[end + 1] != '"' && text[end + 1] != '\'');
       }
       i = end - 1;
     }

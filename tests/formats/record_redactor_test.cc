@@ -168,6 +168,21 @@ TEST_F(RecordRedactorTest, TextFieldsGoStructFields) {
   }
 }
 
+// Passwords hold delimiters too: past one the value goes on unless the next pair starts.
+TEST_F(RecordRedactorTest, TextFieldValuesRunPastDelimitersInsideThem) {
+  EXPECT_EQ(redact("user=bob client_secret=Iu79&s|Q%!K1 status=ok"),
+            "user=bob client_secret=[REDACTED:password-field] status=ok");
+  EXPECT_EQ(redact("exec: app --secret jn;te<r8?[ --verbose"), "exec: app --secret [REDACTED:password-field] --verbose");
+  EXPECT_EQ(redact("exec: app --secret=~diTN}xNr5E3i+tSx --verbose"),
+            "exec: app --secret=[REDACTED:password-field] --verbose");
+  // The next pair, a closing bracket or a separator before a blank end the value as before.
+  EXPECT_EQ(redact("Server=db01;Secret=s3cr3tV4l;Database=app"),
+            "Server=db01;Secret=[REDACTED:password-field];Database=app");
+  EXPECT_EQ(redact("GET /x?secret=abc123&user=bob HTTP/1.1"), "GET /x?secret=[REDACTED:password-field]&user=bob HTTP/1.1");
+  EXPECT_EQ(redact("(secret=abc123), next"), "(secret=[REDACTED:password-field]), next");
+  EXPECT_EQ(redact("{secret=abc123} done"), "{secret=[REDACTED:password-field]} done");
+}
+
 TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
   EXPECT_EQ(redact("user=bob db_pwd=hunter2 next=1"), "user=bob db_pwd=[REDACTED:password-field] next=1");
   EXPECT_EQ(redact("Authorization: Bearer abc.def"), "Authorization: [REDACTED:authorization-field]");
