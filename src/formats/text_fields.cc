@@ -91,6 +91,22 @@ Range valueAt(std::string_view text, size_t at) {
 
 namespace {
 
+// In prose (`… failed cvv: 698`, `token is 7DYNc3jk…`) a sensitive word before a value is
+// trusted only when the value reads like a code or key: letters, digits and base64
+// punctuation only, with a digit, and at least `minimum` long; `token: android.os.Binder@2bd`
+// or `password is incorrect` stay.
+bool looksLikeSecretToken(std::string_view value, size_t minimum) {
+  if (value.size() < minimum) return false;
+  bool digit = false;
+  while (value.size() > 1 && value.back() == '=') value.remove_suffix(1);  // base64 padding
+  for (char c : value) {
+    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+    if (!alnum && c != '+' && c != '/' && c != '_' && c != '-') return false;
+    digit |= c >= '0' && c <= '9';
+  }
+  return digit && !value.starts_with("0x");
+}
+
 bool isPairStart(std::string_view run) {
   size_t i = 0;
   while (i < run.size() && (isKeyChar(run[i]))) ++i;
@@ -141,9 +157,13 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
         continue;
       }
       bool quoted = false;
-      Range key = keyBefore(text, i, quoted);
+      // `key = value`, `:key => "value"` (Ruby, Perl, PHP): blanks before, an arrow after.
+      size_t key_end = i;
+      while (key_end > 0 && isBlank(text[key_end - 1]) && i - key_end < 2) --key_end;
+      Range key = keyBefore(text, key_end, quoted);
       size_t at = i + 1;
-      while (at < text.size() && isBlank(text[at]) && at - i < 3) ++at;
+      if (at < text.size() && text[at] == '>') ++at;
+      while (at < text.size() && isBlank(text[at]) && at - i < 4) ++at;
       const Range value = valueAt(text, at);
       if (opensObject(text, value.end)) continue;
       addIfSensitive(policy, text, key, value, out, at < text.size() && text[at] != '"' && text[at] != '\'');
@@ -172,6 +192,10 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       // `apiKey`), or after a delimiter (`{`, `,`, `headers: Authorization: …`).
       if (!quoted && !go_field && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
           std::string_view(",;{([|:'\"").find(text[line_start - 1]) == std::string_view::npos) {
+        const Range prose_value = valueAt(text, at);
+        if (looksLikeSecretToken(text.substr(prose_value.begin, prose_value.end - prose_value.begin), 6)) {
+          addIfSensitive(policy, text, key, prose_value, out);
+        }
         continue;
       }
       Range value;
@@ -195,6 +219,33 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       }
       if (opensObject(text, value.end)) continue;
       addIfSensitive(policy, text, key, value, out, unquoted);
+    } else if (c == '<' && i + 1 < text.size() && text[i + 1] != '/') {
+      // An XML element: `<password>…</password>`, `<secretAccessKey>…</secretAccessKey>`.
+      size_t name_end = i + 1;
+      while (name_end < text.size() && isKeyChar(text[name_end]) && name_end - i < 64) ++name_end;
+      if (name_end == i + 1 || name_end >= text.size() || text[name_end] != '>') continue;
+      const std::string_view name = text.substr(i + 1, name_end - i - 1);
+      const size_t close = text.find('<', name_end + 1);
+      if (close == std::string_view::npos || text.substr(close + 1, 1) != "/" ||
+          text.substr(close + 2, name.size()) != name || text.substr(close + 2 + name.size(), 1) != ">") {
+        continue;
+      }
+      addIfSensitive(policy, text, {i + 1, name_end}, {name_end + 1, close}, out);
+      i = close - 1;
+    } else if (c == ' ' && text.substr(i, 4) == " is " && i > 0) {
+      // A sentence: `MYSQL_PWD is itv72py6…`, `token is 7DYNc3jk…`. After a plain word the
+      // value must read like a code or key; after an identifier (`DD_API_KEY`) anything but a
+      // placeholder or state word counts.
+      bool quoted = false;
+      const Range key = keyBefore(text, i, quoted);
+      if (quoted || key.end <= key.begin) continue;
+      size_t at = i + 4;
+      while (at < text.size() && isBlank(text[at])) ++at;
+      const Range value = valueAt(text, at);
+      const std::string_view value_text = text.substr(value.begin, value.end - value.begin);
+      const bool identifier = isIdentifier(text.substr(key.begin, key.end - key.begin));
+      if (!looksLikeSecretToken(value_text, identifier ? 1 : 4)) continue;
+      addIfSensitive(policy, text, key, value, out, true);
     } else if (c == '-' && i + 2 < text.size() && text[i + 1] == '-' && (i == 0 || isSpace(text[i - 1]))) {
       // `--password value` (the `--password=value` form is handled by '=').
       size_t end = i + 2;

@@ -183,6 +183,25 @@ TEST_F(RecordRedactorTest, TextFieldValuesRunPastDelimitersInsideThem) {
   EXPECT_EQ(redact("{secret=abc123} done"), "{secret=[REDACTED:password-field]} done");
 }
 
+// Field names in more of the syntaxes logs use: XML elements, Ruby/Perl/PHP arrows, `key = v`,
+// sentences and prose colons (these two only when the value reads like a code or key).
+TEST_F(RecordRedactorTest, TextFieldsXmlArrowsSentencesAndProse) {
+  EXPECT_EQ(redact("got <password>Sr0CMjG2zHp</password> ok"), "got <password>[REDACTED:password-field]</password> ok");
+  EXPECT_EQ(redact("{:access_token=>\"Xt6tSGK4l991HtU9\", :retry=>false}"),
+            "{:access_token=>\"[REDACTED:token-field]\", :retry=>false}");
+  EXPECT_EQ(redact("[line=14] client_secret => lr9NvYiuuE"), "[line=14] client_secret => [REDACTED:password-field]");
+  EXPECT_EQ(redact("datasource secret = 7jW5r5UXDB=="), "datasource secret = [REDACTED:password-field]");
+  EXPECT_EQ(redact("error = MYSQL_PWD is itv72py6DaCBK2VDUT"), "error = MYSQL_PWD is [REDACTED:password-field]");
+  EXPECT_EQ(redact("core.14418 token is 7DYNc3jkaMbLEp5t"), "core.14418 token is [REDACTED:token-field]");
+  EXPECT_EQ(redact("HTTPS token: 7325047a1 done"), "HTTPS token: [REDACTED:token-field] done");
+  // Prose that only talks about secrets, and values that are not codes, stay.
+  for (const std::string line : {"the password is incorrect", "password is 8 characters long", "token is expired",
+                                 "Bad activity token: android.os.BinderProxy@2bd79ce", "<password></password>",
+                                 "<token>x</tok>", "a>Cookie: sid=abc123", "bad token: 0x1f3a9b"}) {
+    EXPECT_EQ(redact(line), line);
+  }
+}
+
 TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
   EXPECT_EQ(redact("user=bob db_pwd=hunter2 next=1"), "user=bob db_pwd=[REDACTED:password-field] next=1");
   EXPECT_EQ(redact("Authorization: Bearer abc.def"), "Authorization: [REDACTED:authorization-field]");
