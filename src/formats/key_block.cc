@@ -106,6 +106,8 @@ std::optional<KeyBodySpan> keyBodySpanInText(std::string_view record) {
   while (first < end && isBlank(record[first])) ++first;
   if (first == end) return KeyBodySpan{end, end};
   if (isArmorHeader(record.substr(first, end - first))) return KeyBodySpan{end, end};
+  // A log prefix with an empty message (`… app[412]:`): the blank line of a prefixed armor.
+  if (record[end - 1] == ':') return KeyBodySpan{end, end};
   size_t token = end;
   while (token > first && !isBlank(record[token - 1])) --token;
   const std::string_view run = record.substr(token, end - token);

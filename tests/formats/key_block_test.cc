@@ -61,7 +61,7 @@ TEST(KeyBlockTest, BodyLinesAreBase64OnTheirOwnOrAfterAPrefix) {
 
 TEST(KeyBlockTest, BlankLinesAndArmorHeadersKeepTheBlockWithNothingToMask) {
   for (const char* line : {"", "   ", "\r", "Proc-Type: 4,ENCRYPTED", "DEK-Info: AES-128-CBC,3F17F5316E2BAC89",
-                           "Version: GnuPG v2"}) {
+                           "Version: GnuPG v2", "2024-03-01T10:00:00.123Z INFO app[412]:"}) {
     auto span = keyBodySpan(line);
     ASSERT_TRUE(span) << line;
     EXPECT_EQ(span->begin, span->end) << line;
