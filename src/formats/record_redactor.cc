@@ -307,12 +307,27 @@ class RecordRedactor::JsonWalk {
     }
   }
 
-  // Elements of an array under a field share its name as context.
+  // Elements of an array under a field share its name as context. In an argument vector
+  // (["app", "--db-password", "s3cr3t"]) a flag naming a secret makes the next element one.
   simdjson::error_code walkArray(od::array array, std::string_view key = {}) {
+    std::optional<uint32_t> flagged;
     for (auto element : array) {
       od::value value;
       if (auto error = std::move(element).get(value)) return error;
-      if (auto error = walkValue(value, std::nullopt, key)) return error;
+      const std::optional<uint32_t> sensitive = flagged;
+      flagged.reset();
+      od::json_type type;
+      if (auto error = value.type().get(type)) return error;
+      if (!sensitive && type == od::json_type::string) {
+        // Raw text is enough for a flag: names are plain letters, digits and separators.
+        const std::string_view raw = tokenOf(value.raw_json_token());
+        if (raw.size() > 4 && raw[1] == '-' && raw.find('=') == std::string_view::npos) {
+          std::string_view name = raw.substr(1, raw.size() - 2);
+          while (!name.empty() && name.front() == '-') name.remove_prefix(1);
+          flagged = owner_.policy_.sensitiveField(name);
+        }
+      }
+      if (auto error = walkValue(value, sensitive, key)) return error;
     }
     return simdjson::SUCCESS;
   }

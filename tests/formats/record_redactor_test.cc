@@ -118,6 +118,16 @@ TEST_F(RecordRedactorTest, NameValuePairsNameTheValue) {
   EXPECT_EQ(redact(plain), plain);
 }
 
+TEST_F(RecordRedactorTest, ArgvFlagNamingASecretMakesTheNextElementOne) {
+  EXPECT_EQ(redact(R"({"argv":["/usr/bin/app","--db-password","C=KFmAK:04","--verbose","-x"]})"),
+            R"({"argv":["/usr/bin/app","--db-password","[REDACTED:password-field]","--verbose","-x"]})");
+  EXPECT_EQ(redact(R"({"args":["--token","t0k3nZx8Lm2","--page-token","abc"]})"),
+            R"({"args":["--token","[REDACTED:token-field]","--page-token","abc"]})");
+  // A flag at the end changes nothing; the element after a flag goes whatever its type.
+  const std::string plain = R"({"argv":["app","--verbose","file.txt","--password"],"n":["--password",7]})";
+  EXPECT_EQ(redact(plain), R"({"argv":["app","--verbose","file.txt","--password"],"n":["--password","[REDACTED:password-field]"]})");
+}
+
 TEST_F(RecordRedactorTest, InvalidJsonIsScannedAsTextAndCounted) {
   const std::string line = R"({"a": "AKIAABCDEFGHIJKLMNOP", broken})";
   EXPECT_EQ(redact(line), R"({"a": "[REDACTED:aws-access-key-id]", broken})");
