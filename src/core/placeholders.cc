@@ -34,13 +34,26 @@ bool allOf(std::string_view text, bool (*pred)(char) noexcept) noexcept {
 bool isPlaceholder(std::string_view v) noexcept {
   if (v.size() >= 2 && v.front() == '$') {
     if (v[1] == '{') return v.back() == '}';
-    if (v[1] == '(') return true;  // `$(cat /run/secrets/db)`, also cut at its first blank
+    // `$(cat /run/secrets/db)`, also cut at its first blank: a command, in lower case.
+    if (v[1] == '(') {
+      return v.size() > 2 && allOf(v.substr(2), [](char c) noexcept {
+               return (c >= 'a' && c <= 'z') || c == '_' || c == '-' || c == '/' || c == '.' || c == ')' || c == ' ';
+             });
+    }
+    // `$1`: a positional parameter (SQL, shell).
+    if (v[1] >= '0' && v[1] <= '9') return allOf(v.substr(1), [](char c) noexcept { return c >= '0' && c <= '9'; });
     // An environment variable is upper case: `$ecretPa55` is a password that starts with '$'.
-    return !(v[1] >= '0' && v[1] <= '9') && allOf(v.substr(1), isEnvNameChar);
+    return allOf(v.substr(1), isEnvNameChar);
   }
   // A Go, Jinja or Helm template, also as a regex that stops at its first '}' leaves it.
   if (v.size() >= 4 && v.substr(0, 2) == "{{" && v.back() == '}') return true;
-  if (v.size() >= 3 && v.front() == '{' && v.back() == '}') return allOf(v.substr(1, v.size() - 2), isPathChar);
+  // A format field (`{password}`, `{db.password}`), not an ODBC-quoted value (`{Xk9mP2qL7}`):
+  // field names hold no digits.
+  if (v.size() >= 3 && v.front() == '{' && v.back() == '}') {
+    return allOf(v.substr(1, v.size() - 2), [](char c) noexcept {
+      return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '_' || c == '.' || c == '-';
+    });
+  }
   if (v.size() >= 3 && v.front() == '<' && v.back() == '>') {
     return allOf(v.substr(1, v.size() - 2),
                  [](char c) noexcept { return isNameChar(c) || c == '-' || c == '.' || c == ' '; });
@@ -48,15 +61,26 @@ bool isPlaceholder(std::string_view v) noexcept {
   if (v.size() >= 4 && v.substr(0, 2) == "%(" && v.substr(v.size() - 2) == ")s") return true;
   if (v.size() >= 3 && v.front() == '%' && v.back() == '%') return allOf(v.substr(1, v.size() - 2), isNameChar);
   if (v == "%s" || v == "%v" || v == "%q" || v == "?" || v == "..." || v == "…") return true;
-  if (v.size() >= 2 && v.front() == ':' && !(v[1] >= '0' && v[1] <= '9')) return allOf(v.substr(1), isNameChar);
-  if (v.size() > 4 && equalsIgnoreCase(v.substr(0, 4), "env:")) return allOf(v.substr(4), isNameChar);
-  // A reference to where the secret is kept: `vault:secret/data/db#password`,
-  // `arn:aws:secretsmanager:…`, `ref+awsssm://…` (vals / helm-secrets).
-  for (std::string_view store : {"vault:", "arn:aws:secretsmanager:", "arn:aws:ssm:", "ref+", "secretref:"}) {
-    if (v.size() > store.size() && equalsIgnoreCase(v.substr(0, store.size()), store)) return true;
+  // `:password`, `:user_id`: a bind parameter, a lower-case name.
+  if (v.size() >= 2 && v.front() == ':' && v[1] >= 'a' && v[1] <= 'z') {
+    return allOf(v.substr(1), [](char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
   }
-  // `***REMOVED***`, `**redacted**`: a mask with a word in it.
-  if (v.size() >= 4 && v.substr(0, 2) == "**" && v.substr(v.size() - 2) == "**") return true;
+  if (v.size() > 4 && equalsIgnoreCase(v.substr(0, 4), "env:")) return allOf(v.substr(4), isNameChar);
+  // A reference to where the secret is kept, with its path: `vault:secret/data/db#password`,
+  // `arn:aws:secretsmanager:…`, `ref+awsssm://…` (vals / helm-secrets).
+  for (std::string_view store : {"vault:", "secretref:"}) {
+    if (v.size() > store.size() && equalsIgnoreCase(v.substr(0, store.size()), store) &&
+        v.find_first_of("/#", store.size()) != std::string_view::npos) {
+      return true;
+    }
+  }
+  if (v.starts_with("arn:aws:secretsmanager:") || v.starts_with("arn:aws:ssm:")) return true;
+  if (v.starts_with("ref+") && v.find("://") != std::string_view::npos) return true;
+  // `***REMOVED***`, `**redacted**`: a mask around a word.
+  if (v.size() >= 5 && v.substr(0, 2) == "**" && v.substr(v.size() - 2) == "**") {
+    const std::string_view word = v.substr(2, v.size() - 4);
+    return allOf(word, [](char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c == '*' || c == '_'; });
+  }
   return false;
 }
 
@@ -68,6 +92,17 @@ bool holdsNoSecret(std::string_view value) noexcept {
   if (value.find_first_not_of('*') == std::string_view::npos) return true;
   if (value.size() >= 4 && value.find_first_not_of("xX") == std::string_view::npos) return true;
   if (isPlaceholder(value)) return true;
+  // A rule's value may run on into the next field: `${DB_PASSWORD},user=bob`.
+  if (const size_t comma = value.find(','); comma != std::string_view::npos && comma > 0 &&
+                                            isPlaceholder(value.substr(0, comma))) {
+    return true;
+  }
+  // A path (sudo's PWD=/var/www, password_file=/run/secrets/db) is where a secret is, not it.
+  if (value.size() > 1 && value.front() == '/' && value.find('/', 1) != std::string_view::npos &&
+      allOf(value, [](char c) noexcept { return isPathChar(c) || c == '/'; })) {
+    return true;
+  }
+  if (isAuthScheme(value)) return true;  // `auth=basic`: which scheme, not the credential
   // `Bearer ${TOKEN}`, `token $GITHUB_TOKEN`, `Basic <base64>`: a scheme before a placeholder.
   if (const size_t blank = value.find_first_of(" \t"); blank != std::string_view::npos &&
                                                       isAuthScheme(value.substr(0, blank))) {

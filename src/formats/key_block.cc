@@ -117,12 +117,14 @@ std::optional<KeyBodySpan> keyBodySpanInText(std::string_view record) {
 
 namespace {
 
-// Calls `each(value)` for the raw text of every string value (not key) of a JSON record, with
-// a trailing escaped newline (`\n`, `\r\n`: one line of output per record, as Docker's
-// json-file driver writes it) left off; stops when it returns true.
+// Calls `each(member, value, at)` for the raw text of every string value of a JSON record
+// (`member`: the key before it, if any), with a trailing escaped newline (`\\n`, `\\r\\n`: one
+// line of output per record, as Docker's json-file driver writes it) left off; stops when it
+// returns true.
 template <typename Each>
 bool anyJsonStringValue(std::string_view record, Each each) {
   size_t i = 0;
+  std::string_view member;
   while ((i = record.find('"', i)) != std::string_view::npos) {
     const size_t begin = ++i;
     while (i < record.size() && record[i] != '"') i += record[i] == '\\' ? 2 : 1;
@@ -130,11 +132,24 @@ bool anyJsonStringValue(std::string_view record, Each each) {
     size_t end = i++;
     size_t next = i;
     while (next < record.size() && isBlank(record[next])) ++next;
-    if (next < record.size() && record[next] == ':') continue;  // a key
+    if (next < record.size() && record[next] == ':') {  // a key
+      member = record.substr(begin, end - begin);
+      continue;
+    }
     std::string_view value = record.substr(begin, end - begin);
     if (value.ends_with("\\n")) value.remove_suffix(2);
     if (value.ends_with("\\r")) value.remove_suffix(2);
-    if (each(value, begin)) return true;
+    if (each(member, value, begin)) return true;
+    member = {};
+  }
+  return false;
+}
+
+// The members loggers put a line of output in; a key line in any other member (an id, a
+// hash) is not read as the next line of a key.
+bool isMessageMember(std::string_view member) {
+  for (std::string_view name : {"log", "msg", "message", "MESSAGE", "Message", "body", "line", "text", "output"}) {
+    if (member == name) return true;
   }
   return false;
 }
@@ -148,30 +163,36 @@ bool isJsonRecord(std::string_view record) {
 
 bool opensKeyBlock(std::string_view record) {
   if (!isJsonRecord(record)) return opensKeyBlockInText(record);
-  return anyJsonStringValue(record, [](std::string_view value, size_t) { return opensKeyBlockInText(value); });
+  return anyJsonStringValue(record, [](std::string_view, std::string_view value, size_t) {
+    return opensKeyBlockInText(value);
+  });
 }
 
 std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
   if (!isJsonRecord(record)) return keyBodySpanInText(record);
-  // A JSON record continues a key when one of its string values is a body line; a value that
-  // is only a newline or an armor header keeps the block open.
+  // A JSON record continues a key when its message member is a body line; a message that is
+  // only a newline or an armor header keeps the block open; an END anywhere closes it.
   std::optional<KeyBodySpan> found;
-  std::optional<KeyBodySpan> blank;
-  anyJsonStringValue(record, [&](std::string_view value, size_t at) {
-    if (value.find('\\') != std::string_view::npos) return false;
+  bool ended = false;
+  anyJsonStringValue(record, [&](std::string_view member, std::string_view value, size_t at) {
+    if (value.find("-----END ") != std::string_view::npos) {
+      ended = true;
+      return true;
+    }
+    if (found || !isMessageMember(member) || value.find('\\') != std::string_view::npos) return false;
     const auto span = keyBodySpanInText(value);
     if (!span) return false;
     if (span->begin == span->end) {
       const bool newline_only = value.empty() && (record.substr(at).starts_with("\\n") ||
                                                   record.substr(at).starts_with("\\r\\n"));
-      if (!blank && (newline_only || isArmorHeader(value))) blank = KeyBodySpan{at, at};
+      if (newline_only || isArmorHeader(value)) found = KeyBodySpan{at, at};
       return false;
     }
     found = KeyBodySpan{at + span->begin, at + span->end};
-    return true;
+    return false;
   });
-  if (found) return found;
-  return blank;
+  if (ended) return std::nullopt;
+  return found;
 }
 
 }  // namespace veil::formats

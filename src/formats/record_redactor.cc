@@ -353,9 +353,14 @@ class RecordRedactor::JsonWalk {
       od::value value = field.value();
 
       if ((key == "value" || key == "Value") && has_attribute_name) {
-        if (auto error = walkValue(value, owner_.policy_.sensitiveField(attribute_name),
-                                   attribute_name, otlp_attribute))
-          return error;
+        auto sensitive = owner_.policy_.sensitiveField(attribute_name);
+        if (!otlp_attribute && sensitive) {
+          // A name/value pair's number or flag ({"name":"auth","value":200}) is a measurement.
+          od::json_type type;
+          if (auto error = value.type().get(type)) return error;
+          if (type != od::json_type::string) sensitive.reset();
+        }
+        if (auto error = walkValue(value, sensitive, attribute_name, otlp_attribute)) return error;
         continue;
       }
       if (key == "key" || key == "Key" || key == "name" || key == "Name") {

@@ -91,45 +91,79 @@ Range valueAt(std::string_view text, size_t at) {
 
 namespace {
 
-// In prose (`… failed cvv: 698`, `token is 7DYNc3jk…`) a sensitive word before a value is
-// trusted only when the value reads like a code or key: letters, digits and base64
-// punctuation only, with a digit, and at least `minimum` long; `token: android.os.Binder@2bd`
-// or `password is incorrect` stay.
-bool looksLikeSecretToken(std::string_view value, size_t minimum) {
-  if (value.size() < minimum) return false;
-  bool digit = false;
-  while (value.size() > 1 && value.back() == '=') value.remove_suffix(1);  // base64 padding
-  for (char c : value) {
-    const bool alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alnum && c != '+' && c != '/' && c != '_' && c != '-') return false;
-    digit |= c >= '0' && c <= '9';
+// In prose (`… failed cvv: 6981`, `token is 7DYNc3jkaMbLEp5t`) a sensitive plain word before a
+// value is trusted only when the value reads like a code or a key: all digits (4 to 19, not a
+// quantity: `4096 bytes`), or 12 or more letters and digits with both (base64 padding allowed).
+// `password is incorrect`, `auth: kerberos5`, `JWT is HS256-signed`, `pass: loop2unroll`,
+// `token: android.os.BinderProxy@2bd79ce` stay. After an identifier (`DD_API_KEY is …`) any
+// letters-and-digits value with a digit counts.
+bool isQuantityUnit(std::string_view word) {
+  for (std::string_view unit : {"bytes", "byte", "bits", "bit", "chars", "characters", "ms", "s", "sec",
+                                "seconds", "minutes", "hours", "days", "kb", "mb", "gb", "times", "digits"}) {
+    if (word.size() == unit.size()) {
+      bool same = true;
+      for (size_t i = 0; i < word.size(); ++i) same &= (word[i] | 0x20) == unit[i];
+      if (same) return true;
+    }
   }
-  return digit && !value.starts_with("0x");
+  return false;
 }
 
-bool isPairStart(std::string_view run) {
-  size_t i = 0;
-  while (i < run.size() && (isKeyChar(run[i]))) ++i;
-  return i > 0 && i < run.size() && (run[i] == '=' || run[i] == ':');
+bool looksLikeSecretToken(std::string_view text, Range value, bool after_identifier) {
+  std::string_view v = text.substr(value.begin, value.end - value.begin);
+  while (v.size() > 1 && v.back() == '=') v.remove_suffix(1);  // base64 padding
+  bool digit = false, letter = false;
+  for (char c : v) {
+    const bool is_digit = c >= '0' && c <= '9';
+    const bool is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    const bool base64 = c == '+' || c == '/';
+    if (!is_digit && !is_letter && !base64 && !(after_identifier && (c == '_' || c == '-'))) return false;
+    digit |= is_digit;
+    letter |= is_letter;
+  }
+  if (!digit || v.starts_with("0x")) return false;
+  if (after_identifier) return true;
+  if (!letter) {
+    if (v.size() < 4 || v.size() > 19) return false;
+    size_t next = value.end;
+    while (next < text.size() && isBlank(text[next])) ++next;
+    size_t word_end = next;
+    while (word_end < text.size() && isKeyChar(text[word_end])) ++word_end;
+    return !isQuantityUnit(text.substr(next, word_end - next));
+  }
+  return v.size() >= 12;
+}
+
+// Whether `text` from `at` starts the next pair: a key, possibly of several words (`Initial
+// Catalog=`, `User ID=`), then '=' or ':'.
+bool startsPair(std::string_view text, size_t at) {
+  size_t i = at;
+  while (i < text.size() && i - at < 40 && (isKeyChar(text[i]) || text[i] == ' ')) ++i;
+  return i > at && i < text.size() && (text[i] == '=' || text[i] == ':') && text[at] != ' ';
 }
 
 // An unquoted value stops at `&,;|<>)]}` (query strings, connection strings, brackets), but a
-// password may hold those characters too: `password=Zx8;Lm2Qp&7Rt4 next`. Past such a
-// character the value goes on to the next blank, unless what follows reads as the next pair
-// (`;Server=db01`, `&user=bob`) or holds no letter or digit (`abc), next`).
+// password may hold those characters too: `password=Zx8;Lm2Qp&7Rt4 next`. Past one such
+// character the value goes on to the next blank when what follows is one more run of a
+// password: not the next pair (`;Server=db01`, `;Initial Catalog=app`, `&user=bob`), not a
+// list (`|200|GET`, `,3600,ok`: the same delimiter again), not punctuation (`abc), next`).
+// Bounded: at most 256 bytes are looked at, so a line of delimiters stays linear.
 Range extendPastDelimiters(std::string_view text, Range value) {
   static constexpr std::string_view kInner = "&,;|<>)]}";
-  size_t end = value.end;
-  while (end < text.size() && kInner.find(text[end]) != std::string_view::npos) {
-    size_t run_end = end + 1;
-    while (run_end < text.size() && !isSpace(text[run_end]) && text[run_end] != '"' && text[run_end] != '\'') ++run_end;
-    const std::string_view run = text.substr(end + 1, run_end - end - 1);
-    bool alnum = false;
-    for (char c : run) alnum |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
-    if (!alnum || isPairStart(run)) break;
-    end = run_end;
+  const size_t end = value.end;
+  if (end >= text.size() || kInner.find(text[end]) == std::string_view::npos) return value;
+  if (startsPair(text, end + 1)) return value;
+  const char delimiter = text[end];
+  bool alnum = false;
+  size_t run_end = end + 1;
+  for (; run_end < text.size() && !isSpace(text[run_end]) && text[run_end] != '"' && text[run_end] != '\''; ++run_end) {
+    const char c = text[run_end];
+    if (run_end - end > 256 || c == delimiter || c == '=') return value;
+    if (kInner.find(c) != std::string_view::npos && startsPair(text, run_end + 1)) return value;
+    alnum |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
   }
-  return {value.begin, end};
+  if (!alnum) return value;
+  return {value.begin, run_end};
 }
 
 // `unquoted`: the value was cut at a delimiter, which may be part of the secret.
@@ -166,6 +200,15 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       while (at < text.size() && isBlank(text[at]) && at - i < 4) ++at;
       const Range value = valueAt(text, at);
       if (opensObject(text, value.end)) continue;
+      if (key_end != i) {
+        // `token = jwt.encode(payload)`, `WHERE token = $1`, `token = 3600`: blanks around '='
+        // are code and SQL as often as config; a call, a parameter or a number is no secret.
+        const std::string_view v = text.substr(value.begin, value.end - value.begin);
+        if (v.find('(') != std::string_view::npos || (value.end < text.size() && text[value.end] == '(') ||
+            v.find_first_not_of("0123456789") == std::string_view::npos) {
+          continue;
+        }
+      }
       addIfSensitive(policy, text, key, value, out, at < text.size() && text[at] != '"' && text[at] != '\'');
     } else if (c == ':') {
       bool quoted = false;
@@ -175,9 +218,17 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       // `10:00:01`, `http://`, `std::` are not key-value pairs: require a blank or a quote, or
       // a Go struct printed with %+v (`{Host:db01 User:app Password:s3cr3t}`): a capitalised
       // field name right before the colon, a value right after it.
-      const bool go_field = at < text.size() && !quoted && text[key.begin] >= 'A' && text[key.begin] <= 'Z' &&
-                            !isSpace(text[at]) && text[at] != '/' && text[at] != ':' && text[at] != '"' &&
-                            text[at] != '\'' && (key.begin == 0 || text[key.begin - 1] == ' ' || text[key.begin - 1] == '{');
+      bool go_field = at < text.size() && !quoted && text[key.begin] >= 'A' && text[key.begin] <= 'Z' &&
+                      !isSpace(text[at]) && text[at] != '/' && text[at] != ':' && text[at] != '"' &&
+                      text[at] != '\'' && key.begin > 0 && (text[key.begin - 1] == ' ' || text[key.begin - 1] == '{');
+      if (go_field) {
+        // Inside the braces of the struct (`{Host:db01 … Password:…}`), and not a path value
+        // (`Secret:default/db-creds`, a Kubernetes object reference).
+        const size_t open = text.rfind('{', key.begin);
+        const Range go_value = valueAt(text, at);
+        go_field = open != std::string_view::npos && text.find('}', open) >= key.begin &&
+                   text.substr(go_value.begin, go_value.end - go_value.begin).find('/') == std::string_view::npos;
+      }
       if (at < text.size() && !isBlank(text[at]) && text[at] != '"' && text[at] != '\'' && !go_field) continue;
       while (at < text.size() && isBlank(text[at])) ++at;
       size_t line_start = key.begin - (quoted ? 1 : 0);
@@ -193,9 +244,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       if (!quoted && !go_field && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
           std::string_view(",;{([|:'\"").find(text[line_start - 1]) == std::string_view::npos) {
         const Range prose_value = valueAt(text, at);
-        if (looksLikeSecretToken(text.substr(prose_value.begin, prose_value.end - prose_value.begin), 6)) {
-          addIfSensitive(policy, text, key, prose_value, out);
-        }
+        if (looksLikeSecretToken(text, prose_value, false)) addIfSensitive(policy, text, key, prose_value, out);
         continue;
       }
       Range value;
@@ -208,7 +257,8 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       } else {
         value = valueAt(text, at);
         const size_t after = value.end;
-        if (text[at] != '"' && text[at] != '\'' && core::isAuthScheme(text.substr(value.begin, value.end - value.begin))) {
+        if (at < text.size() && text[at] != '"' && text[at] != '\'' &&
+            core::isAuthScheme(text.substr(value.begin, value.end - value.begin))) {
           // The credential is the token after the scheme; a scheme alone hides nothing.
           const Range credential =
               after < text.size() && isBlank(text[after]) ? valueAt(text, after + 1) : Range{after, after};
@@ -242,10 +292,9 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       size_t at = i + 4;
       while (at < text.size() && isBlank(text[at])) ++at;
       const Range value = valueAt(text, at);
-      const std::string_view value_text = text.substr(value.begin, value.end - value.begin);
       const bool identifier = isIdentifier(text.substr(key.begin, key.end - key.begin));
-      if (!looksLikeSecretToken(value_text, identifier ? 1 : 4)) continue;
-      addIfSensitive(policy, text, key, value, out, true);
+      if (!looksLikeSecretToken(text, value, identifier)) continue;
+      addIfSensitive(policy, text, key, value, out);
     } else if (c == '-' && i + 2 < text.size() && text[i + 1] == '-' && (i == 0 || isSpace(text[i - 1]))) {
       // `--password value` (the `--password=value` form is handled by '=').
       size_t end = i + 2;

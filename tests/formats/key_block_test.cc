@@ -99,6 +99,9 @@ TEST(KeyBlockTest, JsonRecordsCarryKeyLinesInTheirStringValues) {
   EXPECT_EQ(span->begin, span->end);
   EXPECT_FALSE(keyBodySpan(R"({"log":"-----END RSA PRIVATE KEY-----\n","stream":"stdout"})"));
   EXPECT_FALSE(keyBodySpan(R"({"log":"retrying\n","stream":"stdout","x":""})"));
+  // Only the message member carries key lines; an END anywhere ends the block.
+  EXPECT_FALSE(keyBodySpan(R"({"log":"done\n","id":"Zx8Lm2Qp7Rt4Vw1Yb6Nc3Kd9"})"));
+  EXPECT_FALSE(keyBodySpan(R"({"id":"Zx8Lm2Qp7Rt4Vw1Yb6Nc3Kd9","log":"-----END RSA PRIVATE KEY-----\n"})"));
 }
 
 TEST(KeyBlockTest, TheBlockRuleIsTheWholeBlockRuleElseTheHeaderRule) {

@@ -113,8 +113,9 @@ TEST_F(RecordRedactorTest, NameValuePairsNameTheValue) {
             R"({"headers":[{"name":"X-Api-Key","value":"[REDACTED:token-field]"}]})");
   EXPECT_EQ(redact(R"({"Tags":[{"Key":"api_token","Value":"t0k3n-Zx8Lm2Qp"},{"Key":"team","Value":"payments"}]})"),
             R"({"Tags":[{"Key":"api_token","Value":"[REDACTED:token-field]"},{"Key":"team","Value":"payments"}]})");
-  // A name that is not sensitive, or a value before its name, changes nothing.
-  const std::string plain = R"({"items":[{"name":"alice","value":"42"},{"value":"x","name":"password"}]})";
+  // A name that is not sensitive, a value before its name, or a number, changes nothing.
+  const std::string plain =
+      R"({"items":[{"name":"alice","value":"42"},{"value":"x","name":"password"},{"name":"token","value":200,"unit":"ms"}]})";
   EXPECT_EQ(redact(plain), plain);
 }
 
@@ -203,13 +204,33 @@ TEST_F(RecordRedactorTest, TextFieldsXmlArrowsSentencesAndProse) {
   EXPECT_EQ(redact("datasource secret = 7jW5r5UXDB=="), "datasource secret = [REDACTED:password-field]");
   EXPECT_EQ(redact("error = MYSQL_PWD is itv72py6DaCBK2VDUT"), "error = MYSQL_PWD is [REDACTED:password-field]");
   EXPECT_EQ(redact("core.14418 token is 7DYNc3jkaMbLEp5t"), "core.14418 token is [REDACTED:token-field]");
-  EXPECT_EQ(redact("HTTPS token: 7325047a1 done"), "HTTPS token: [REDACTED:token-field] done");
+  EXPECT_EQ(redact("HTTPS token: 732504 done"), "HTTPS token: [REDACTED:token-field] done");
+  EXPECT_EQ(redact("HTTPS token: Zx8Lm2Qp7Rt4 done"), "HTTPS token: [REDACTED:token-field] done");
   // Prose that only talks about secrets, and values that are not codes, stay.
   for (const std::string line : {"the password is incorrect", "password is 8 characters long", "token is expired",
                                  "Bad activity token: android.os.BinderProxy@2bd79ce", "<password></password>",
                                  "<token>x</tok>", "a>Cookie: sid=abc123", "bad token: 0x1f3a9b"}) {
     EXPECT_EQ(redact(line), line);
   }
+}
+
+// Lines a review found changed by the syntaxes above although they hold no secret.
+TEST_F(RecordRedactorTest, TextFieldsLeaveCodeQuantitiesListsAndReferencesAlone) {
+  for (const std::string line : {"The session token is 4096 bytes long", "Using token: kerberos5", "x secret: loop2unroll",
+                                 "JWT token is HS256-signed", "reconciling Secret:default/db-creds took 15ms",
+                                 "Token:ok Status:200", "    token = jwt.encode(payload, key)", "WHERE token = $1",
+                                 "token = 3600", "GET /login?secret=&remember&next=/home"}) {
+    EXPECT_EQ(redact(line), line);
+  }
+  EXPECT_EQ(redact("Server=db01;Secret=Xk9mP2qL;Initial Catalog=orders"),
+            "Server=db01;Secret=[REDACTED:password-field];Initial Catalog=orders");
+  EXPECT_EQ(redact("GET /login?secret=x1y2&remember&next=/home"), "GET /login?secret=[REDACTED:password-field]&remember&next=/home");
+  EXPECT_EQ(redact("token=abc123XYZ|200|GET /api|12ms"), "token=[REDACTED:token-field]|200|GET /api|12ms");
+  EXPECT_EQ(redact("token=abc123,3600,ok"), "token=[REDACTED:token-field],3600,ok");
+  // Linear on a line of delimiters (was quadratic): 40,000 pairs.
+  std::string many;
+  for (int i = 0; i < 40000; ++i) many += "secret=a&";
+  EXPECT_EQ(redact(many).size(), many.size() + 40000 * (std::string("[REDACTED:password-field]").size() - 1));
 }
 
 TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
