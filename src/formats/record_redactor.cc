@@ -445,11 +445,17 @@ void RecordRedactor::collectTextFindings(Workspace& workspace, std::string_view 
     decoded.clear();
     appendTextFindings(workspace, workspace.decoded, decoded);
     const auto& from = workspace.decoded_from;
+    const size_t raw_findings = findings.size();
     for (const core::Finding& found : decoded) {
       const size_t begin = from[found.begin];
       const size_t end = from[found.end];
-      // Only findings that span an escape are new; the rest were found in the raw text.
-      if (end - begin != found.end - found.begin) findings.push_back({found.rule, begin, end});
+      // New unless the raw text gave the same finding. A finding without an escape inside can
+      // still be new: its context was encoded (`postgresql%3A%2F%2Fapp%3As3cr3t%40db`).
+      bool known = false;
+      for (size_t i = 0; i < raw_findings && !known; ++i) {
+        known = findings[i].rule == found.rule && findings[i].begin == begin && findings[i].end == end;
+      }
+      if (!known) findings.push_back({found.rule, begin, end});
     }
   }
 }

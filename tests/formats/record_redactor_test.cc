@@ -146,6 +146,12 @@ TEST_F(RecordRedactorTest, SecretInAKeyIsReplaced) {
   EXPECT_EQ(out, R"({"[REDACTED:aws-access-key-id]":1})");
 }
 
+// The secret itself has no escape, but the words around it that make it one are encoded.
+TEST_F(RecordRedactorTest, SecretWhoseContextIsPercentEncodedIsFound) {
+  EXPECT_EQ(redact("GET /x?dsn=redis%3A%2F%2Fapp%3Apassword%3DZx8Lm2Qp7Rt4 HTTP/1.1"),
+            "GET /x?dsn=redis%3A%2F%2Fapp%3Apassword%3D[REDACTED:password-assignment] HTTP/1.1");
+}
+
 TEST_F(RecordRedactorTest, PercentEncodedSecretsAreFoundAndReplacedInPlace) {
   // %67 is 'g': the token only exists once the URL is decoded.
   EXPECT_EQ(redact("GET /cb?t=%67hp_0123456789abcdefghijABCDEFGHIJ012345&x=1 HTTP/1.1"),
