@@ -109,7 +109,7 @@ bool isQuantityUnit(std::string_view word) {
   return false;
 }
 
-bool looksLikeSecretToken(std::string_view text, Range value, bool after_identifier) {
+bool looksLikeSecretToken(std::string_view text, Range value, bool after_identifier, size_t min_digits = 4) {
   std::string_view v = text.substr(value.begin, value.end - value.begin);
   while (v.size() > 1 && v.back() == '=') v.remove_suffix(1);  // base64 padding
   bool digit = false, letter = false;
@@ -124,7 +124,7 @@ bool looksLikeSecretToken(std::string_view text, Range value, bool after_identif
   if (!digit || v.starts_with("0x")) return false;
   if (after_identifier) return true;
   if (!letter) {
-    if (v.size() < 4 || v.size() > 19) return false;
+    if (v.size() < min_digits || v.size() > 19) return false;
     size_t next = value.end;
     while (next < text.size() && isBlank(text[next])) ++next;
     size_t word_end = next;
@@ -132,6 +132,13 @@ bool looksLikeSecretToken(std::string_view text, Range value, bool after_identif
     return !isQuantityUnit(text.substr(next, word_end - next));
   }
   return v.size() >= 12;
+}
+
+// Card codes and national ids are all digits and short: under their names (a pii rule) three
+// digits already read like one.
+bool namesPersonalData(const core::Policy& policy, std::string_view text, Range key) {
+  const auto rule = policy.sensitiveField(text.substr(key.begin, key.end - key.begin));
+  return rule && policy.ruleCategory(*rule) == "pii";
 }
 
 // Whether `text` from `at` starts the next pair: a key, possibly of several words (`Initial
@@ -200,12 +207,13 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       while (at < text.size() && isBlank(text[at]) && at - i < 4) ++at;
       const Range value = valueAt(text, at);
       if (opensObject(text, value.end)) continue;
-      if (key_end != i) {
+      if (key_end != i && (i + 1 >= text.size() || text[i + 1] != '>')) {
         // `token = jwt.encode(payload)`, `WHERE token = $1`, `token = 3600`: blanks around '='
-        // are code and SQL as often as config; a call, a parameter or a number is no secret.
+        // are code and SQL as often as config; a call, a parameter or a number (but a card code
+        // or national id: `SSN = 273220939`) is no secret.
         const std::string_view v = text.substr(value.begin, value.end - value.begin);
         if (v.find('(') != std::string_view::npos || (value.end < text.size() && text[value.end] == '(') ||
-            v.find_first_not_of("0123456789") == std::string_view::npos) {
+            (v.find_first_not_of("0123456789") == std::string_view::npos && !namesPersonalData(policy, text, key))) {
           continue;
         }
       }
@@ -244,7 +252,9 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       if (!quoted && !go_field && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
           std::string_view(",;{([|:'\"").find(text[line_start - 1]) == std::string_view::npos) {
         const Range prose_value = valueAt(text, at);
-        if (looksLikeSecretToken(text, prose_value, false)) addIfSensitive(policy, text, key, prose_value, out);
+        if (looksLikeSecretToken(text, prose_value, false, namesPersonalData(policy, text, key) ? 3 : 4)) {
+          addIfSensitive(policy, text, key, prose_value, out);
+        }
         continue;
       }
       Range value;
@@ -293,7 +303,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       while (at < text.size() && isBlank(text[at])) ++at;
       const Range value = valueAt(text, at);
       const bool identifier = isIdentifier(text.substr(key.begin, key.end - key.begin));
-      if (!looksLikeSecretToken(text, value, identifier)) continue;
+      if (!looksLikeSecretToken(text, value, identifier, namesPersonalData(policy, text, key) ? 3 : 4)) continue;
       addIfSensitive(policy, text, key, value, out);
     } else if (c == '-' && i + 2 < text.size() && text[i + 1] == '-' && (i == 0 || isSpace(text[i - 1]))) {
       // `--password value` (the `--password=value` form is handled by '=').

@@ -80,3 +80,38 @@ TEST(RulePacksTest, LongSecretValuesAreMaskedWhole) {
 
 }  // namespace
 }  // namespace veil::app
+
+namespace veil::app {
+namespace {
+
+// Field names of the bundled packs in the syntaxes logs use, with the values a look-alike
+// would hold beside them: what must go, and what must stay.
+TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
+  PolicyOptions options;
+  options.use_cache = false;
+  options.patterns_dir = std::filesystem::path(VEIL_SOURCE_DIR) / "patterns";
+  const LoadedPolicy loaded = buildPolicy(options);
+  formats::RecordRedactor records(*loaded.policy);
+  formats::Workspace workspace(*loaded.policy);
+  auto redact = [&](const std::string& line) {
+    std::string out;
+    records.redact(workspace, line, out);
+    return out;
+  };
+  for (const std::string secret_line :
+       {"declined cvv: 698 retry", "applicant SSN = 273220939", "cfg cvc => 664", "error = MYSQL_PWD is itv72py6DaCBK2",
+        "<social_security_number>013306871</social_security_number>", "Pwd={Xk9mP2qL7vR4};",
+        "ci: echo adhiOiHoIH02Imm | docker login -u ci --password-stdin", "7z a -pusBGzZOIo8MZPPa backup.7z"}) {
+    const std::string out = redact(secret_line);
+    EXPECT_NE(out.find("[REDACTED:"), std::string::npos) << secret_line << " -> " << out;
+  }
+  for (const std::string plain_line :
+       {"sudo: bob : TTY=pts/1 ; PWD=/var/www ; USER=root ; COMMAND=/bin/ls", "cid=c-8f2a9b41", "first_pass=ok",
+        "The session cookie is 4096 bytes long", "token = 3600", "auth=basic", "password=${DB_PASSWORD},user=bob",
+        "x password=None y", "secret=***REMOVED***"}) {
+    EXPECT_EQ(redact(plain_line), plain_line);
+  }
+}
+
+}  // namespace
+}  // namespace veil::app
