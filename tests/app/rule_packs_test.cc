@@ -11,6 +11,14 @@
 namespace veil::app {
 namespace {
 
+// The default bundled packs, compiled afresh from the source tree.
+LoadedPolicy defaultPacks() {
+  PolicyOptions options;
+  options.use_cache = false;
+  options.patterns_dir = std::filesystem::path(VEIL_SOURCE_DIR) / "patterns";
+  return buildPolicy(options);
+}
+
 TEST(RulePacksTest, EveryBundledRuleFindsItsExamplesAndSparesItsLookAlikes) {
   PolicyOptions options;
   options.packs = {"all"};
@@ -27,10 +35,7 @@ TEST(RulePacksTest, EveryBundledRuleFindsItsExamplesAndSparesItsLookAlikes) {
 // A value longer than a rule's old length cap (128 or 256 characters) used to be masked only up
 // to the cap, and its tail reached the output. Whatever the length, no piece of it may remain.
 TEST(RulePacksTest, LongSecretValuesAreMaskedWhole) {
-  PolicyOptions options;
-  options.use_cache = false;
-  options.patterns_dir = std::filesystem::path(VEIL_SOURCE_DIR) / "patterns";
-  const LoadedPolicy loaded = buildPolicy(options);
+  const LoadedPolicy loaded = defaultPacks();
   formats::RecordRedactor records(*loaded.policy);
   formats::Workspace workspace(*loaded.policy);
   std::mt19937 random(20261126);
@@ -78,19 +83,10 @@ TEST(RulePacksTest, LongSecretValuesAreMaskedWhole) {
   EXPECT_EQ(out.find(phrase.substr(300, 12)), std::string::npos) << out.substr(0, 200);
 }
 
-}  // namespace
-}  // namespace veil::app
-
-namespace veil::app {
-namespace {
-
 // Field names of the bundled packs in the syntaxes logs use, with the values a look-alike
 // would hold beside them: what must go, and what must stay.
 TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
-  PolicyOptions options;
-  options.use_cache = false;
-  options.patterns_dir = std::filesystem::path(VEIL_SOURCE_DIR) / "patterns";
-  const LoadedPolicy loaded = buildPolicy(options);
+  const LoadedPolicy loaded = defaultPacks();
   formats::RecordRedactor records(*loaded.policy);
   formats::Workspace workspace(*loaded.policy);
   auto redact = [&](const std::string& line) {
