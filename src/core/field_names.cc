@@ -149,21 +149,29 @@ std::vector<std::string> FieldNames::literals() const {
   for (const FieldRule& rule : rules_) {
     if (rule.match != FieldMatch::kExact && rule.match != FieldMatch::kSuffix) continue;
     for (const auto& written : rule.names) {
-      // The name's words with any separators (or none) between them: present, case-blind,
-      // in every name the rule matches (`session_id`, `sessionId`, `SESSION-ID`), and far rarer
-      // in log text than the last word alone (`id`).
+      // Every name the rule matches ends with the rule name's last word, and with its last two
+      // words written with a separator or none between them (`api_key`, `apiKey`, `API-KEY`,
+      // `api.key`, `api key`). Two words are far rarer in log text than the last alone (`key`,
+      // `id`); plain literals, unlike a pattern allowing any separators, keep the scan at
+      // literal-matching speed.
       char joined[kMaxName];
       size_t starts[kMaxName];
       size_t count = 0;
       const size_t length = splitWords(written, joined, starts, count);
       if (count == 0) continue;
-      std::string pattern;
-      for (size_t word = 0; word < count; ++word) {
-        const size_t end = word + 1 < count ? starts[word + 1] : length;
-        if (word > 0) pattern += kFieldSeparator;
-        pattern.append(joined + starts[word], end - starts[word]);
+      const std::string_view all(joined, length);
+      if (count == 1) {
+        out.emplace_back(all);
+        continue;
       }
-      out.push_back(std::move(pattern));
+      const std::string_view first = all.substr(starts[count - 2], starts[count - 1] - starts[count - 2]);
+      const std::string_view last = all.substr(starts[count - 1]);
+      for (std::string_view separator : kFieldSeparators) {
+        std::string literal(first);
+        literal += separator;
+        literal += last;
+        out.push_back(std::move(literal));
+      }
     }
   }
   std::sort(out.begin(), out.end());

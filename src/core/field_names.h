@@ -39,8 +39,8 @@ struct FieldRule {
   std::vector<std::string> no_match_examples;
 };
 
-// Between the words of a field-name prefilter pattern: any separators, as splitWords() sees them.
-inline constexpr std::string_view kFieldSeparator = "[^a-z0-9]*";
+// How the words of a field name are written apart in the names field-name prefilters expect.
+inline constexpr std::string_view kFieldSeparators[] = {"", "_", "-", ".", " "};
 
 // The lowercase letters and digits of `name`, words concatenated: "X-Api-Key" -> "xapikey".
 std::string joinedFieldName(std::string_view name);
@@ -62,10 +62,12 @@ class FieldNames {
 
   const std::vector<FieldRule>& rules() const { return rules_; }
 
-  // Prefilter patterns, one per exact or suffix name: its lowercase words joined by
-  // kFieldSeparator ("api[^a-z0-9]*key"). Matched case-blind, every name such a rule matches
-  // contains one, so a text without any has no sensitive field unless glob or regex rules
-  // exist; see hasPatternRules().
+  // Prefilter literals for the exact and suffix names: a one-word name itself, else its last
+  // two words once per separator in kFieldSeparators ("apikey", "api_key", "api-key",
+  // "api.key", "api key"). Matched case-blind and followed by a character that is not a letter
+  // or digit, one of them is in every way of writing a name such a rule matches (but with
+  // unusual separators such as `api__key`), so a text without any holds no sensitive field
+  // unless glob or regex rules exist; see hasPatternRules().
   std::vector<std::string> literals() const;
   bool hasPatternRules() const;
 

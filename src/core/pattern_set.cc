@@ -41,20 +41,29 @@ std::string hexSha256(std::string_view data) {
   return hex;
 }
 
-// Field prefilters are lowercase words joined by kFieldSeparator; anything else would need
-// escaping.
-bool isFieldPrefilter(std::string_view pattern) {
-  if (pattern.empty()) return false;
-  while (!pattern.empty()) {
-    if (pattern.starts_with(kFieldSeparator)) {
-      pattern.remove_prefix(kFieldSeparator.size());
-      continue;
+// Field prefilters are literals of lowercase letters, digits and the separators of
+// kFieldSeparators; anything else would need escaping.
+bool isFieldPrefilter(std::string_view literal) {
+  if (literal.empty()) return false;
+  for (char c : literal) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ' ')) {
+      return false;
     }
-    const char c = pattern.front();
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9'))) return false;
-    pattern.remove_prefix(1);
   }
   return true;
+}
+
+// The Hyperscan expression for a field prefilter literal: the literal, then the end of the
+// name (`password=`, `"password":`, `<password>`, `Password:`, `--password `), so that a short
+// word (pin, otp, auth) does not fire inside every `spinning` and `author`.
+std::string fieldPrefilterExpression(std::string_view literal) {
+  std::string expression;
+  for (char c : literal) {
+    if (c == '.') expression += '\\';
+    expression += c;
+  }
+  expression += "(?:[^a-z0-9]|$)";
+  return expression;
 }
 
 int onHyperscanMatch(unsigned int id, unsigned long long, unsigned long long, unsigned int,
@@ -79,7 +88,7 @@ PatternSet::~PatternSet() = default;
 
 std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
                                     const std::vector<std::string>& field_literals) {
-  std::string key = "veil-hyperscan-db-v2";
+  std::string key = "veil-hyperscan-db-v3";
   key += '\0';
   key += hs_version();
   hs_platform_info_t platform{};
@@ -147,7 +156,7 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
   set->field_literals_ = std::move(field_literals);
   for (const auto& literal : set->field_literals_) {
     if (!isFieldPrefilter(literal)) {
-      *error = {set->rules_.size(), "field-name prefilter '" + literal + "' is not words and separators"};
+      *error = {set->rules_.size(), "field-name prefilter '" + literal + "' is not letters, digits and separators"};
       return nullptr;
     }
   }
@@ -189,8 +198,11 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
       flags.push_back(kHyperscanFlags);
       ids.push_back(static_cast<unsigned>(i));
     }
+    std::vector<std::string> literal_patterns;
+    literal_patterns.reserve(set->field_literals_.size());
+    for (const auto& literal : set->field_literals_) literal_patterns.push_back(fieldPrefilterExpression(literal));
     for (size_t i = 0; i < set->field_literals_.size(); ++i) {
-      expressions.push_back(set->field_literals_[i].c_str());
+      expressions.push_back(literal_patterns[i].c_str());
       flags.push_back(kHyperscanFlags | HS_FLAG_CASELESS);
       ids.push_back(static_cast<unsigned>(set->rules_.size() + i));
     }

@@ -71,11 +71,15 @@ TEST(FieldNamesTest, BadRegexIsAnErrorNamingTheRule) {
   EXPECT_NE(error.find("keys.yaml:3: field rule 'broken'"), std::string::npos) << error;
 }
 
-TEST(FieldNamesTest, PrefiltersAreTheWordsOfEachNameWithOptionalSeparators) {
-  auto set = names({rule("a", FieldMatch::kSuffix, {"api_key", "password"}),
+TEST(FieldNamesTest, PrefiltersAreTheLastTwoWordsOfEachNameWithEachSeparator) {
+  auto set = names({rule("a", FieldMatch::kSuffix, {"api_key", "password", "x_amz_security_token"}),
                     rule("b", FieldMatch::kExact, {"clientSecret"}),
                     rule("c", FieldMatch::kGlob, {"x-*"})});
-  EXPECT_EQ(set->literals(), (std::vector<std::string>{"api[^a-z0-9]*key", "client[^a-z0-9]*secret", "password"}));
+  EXPECT_EQ(set->literals(),
+            (std::vector<std::string>{"api key", "api-key", "api.key", "api_key", "apikey", "client secret",
+                                      "client-secret", "client.secret", "client_secret", "clientsecret", "password",
+                                      "security token", "security-token", "security.token", "security_token",
+                                      "securitytoken"}));
 }
 
 TEST(FieldNamesTest, VeryLongNamesAreJudgedByTheirEnd) {
