@@ -39,8 +39,9 @@ struct FieldRule {
   std::vector<std::string> no_match_examples;
 };
 
-// How the words of a field name are written apart in the names field-name prefilters expect.
-inline constexpr std::string_view kFieldSeparators[] = {"", "_", "-", ".", " "};
+// How the words of a field name are written apart in the names field-name prefilters expect
+// (`__` and `:` are .NET's hierarchical configuration keys: `Api__Key`, `Api:Key`).
+inline constexpr std::string_view kFieldSeparators[] = {"", "_", "-", ".", " ", "__", ":"};
 
 // The lowercase letters and digits of `name`, words concatenated: "X-Api-Key" -> "xapikey".
 std::string joinedFieldName(std::string_view name);
@@ -64,9 +65,9 @@ class FieldNames {
 
   // Prefilter literals for the exact and suffix names: a one-word name itself, else its last
   // two words once per separator in kFieldSeparators ("apikey", "api_key", "api-key",
-  // "api.key", "api key"). Matched case-blind and followed by a character that is not a letter
+  // "api.key", "api key", "api__key", "api:key"). Matched case-blind and followed by a character that is not a letter
   // or digit, one of them is in every way of writing a name such a rule matches (but with
-  // unusual separators such as `api__key`), so a text without any holds no sensitive field
+  // unusual separators such as `api~key`), so a text without any holds no sensitive field
   // unless glob or regex rules exist; see hasPatternRules().
   std::vector<std::string> literals() const;
   bool hasPatternRules() const;

@@ -46,7 +46,8 @@ std::string hexSha256(std::string_view data) {
 bool isFieldPrefilter(std::string_view literal) {
   if (literal.empty()) return false;
   for (char c : literal) {
-    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ' ')) {
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.' || c == ' ' ||
+          c == ':')) {
       return false;
     }
   }
@@ -88,7 +89,7 @@ PatternSet::~PatternSet() = default;
 
 std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
                                     const std::vector<std::string>& field_literals) {
-  std::string key = "veil-hyperscan-db-v3";
+  std::string key = "veil-hyperscan-db-v4";
   key += '\0';
   key += hs_version();
   hs_platform_info_t platform{};

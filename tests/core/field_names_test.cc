@@ -76,10 +76,11 @@ TEST(FieldNamesTest, PrefiltersAreTheLastTwoWordsOfEachNameWithEachSeparator) {
                     rule("b", FieldMatch::kExact, {"clientSecret"}),
                     rule("c", FieldMatch::kGlob, {"x-*"})});
   EXPECT_EQ(set->literals(),
-            (std::vector<std::string>{"api key", "api-key", "api.key", "api_key", "apikey", "client secret",
-                                      "client-secret", "client.secret", "client_secret", "clientsecret", "password",
-                                      "security token", "security-token", "security.token", "security_token",
-                                      "securitytoken"}));
+            (std::vector<std::string>{"api key", "api-key", "api.key", "api:key", "api__key", "api_key", "apikey",
+                                      "client secret", "client-secret", "client.secret", "client:secret",
+                                      "client__secret", "client_secret", "clientsecret", "password",
+                                      "security token", "security-token", "security.token", "security:token",
+                                      "security__token", "security_token", "securitytoken"}));
 }
 
 TEST(FieldNamesTest, VeryLongNamesAreJudgedByTheirEnd) {
