@@ -97,7 +97,8 @@ TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
   for (const std::string secret_line :
        {"declined cvv: 698 retry", "applicant SSN = 273220939", "cfg cvc => 664", "error = MYSQL_PWD is itv72py6DaCBK2",
         "<social_security_number>013306871</social_security_number>", "Pwd={Xk9mP2qL7vR4};",
-        "ci: echo adhiOiHoIH02Imm | docker login -u ci --password-stdin", "7z a -pusBGzZOIo8MZPPa backup.7z"}) {
+        "ci: echo adhiOiHoIH02Imm | docker login -u ci --password-stdin", "7z a -pusBGzZOIo8MZPPa backup.7z",
+        "x api__key=Zx8Lm2Qp7Rt4Vw1", R"({"Api:Key":"Zx8Lm2Qp7Rt4Vw1"})", R"({"x-api-key":"Zx8Lm2Qp7Rt4Vw1"})"}) {
     const std::string out = redact(secret_line);
     EXPECT_NE(out.find("[REDACTED:"), std::string::npos) << secret_line << " -> " << out;
   }
