@@ -1,5 +1,6 @@
 #include "formats/text_fields.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/placeholders.h"
@@ -91,6 +92,17 @@ Range valueAt(std::string_view text, size_t at) {
 
 namespace {
 
+// In a sentence an unquoted password runs to the next blank: `password is Zx8;Lm2&Qp!` holds
+// characters that end a value in a query string.
+Range proseWord(std::string_view text, Range value, bool quoted) {
+  if (quoted) return value;
+  size_t end = value.begin;
+  while (end < text.size() && !isSpace(text[end]) && text[end] != '"' && text[end] != '\'' && end - value.begin <= 64) ++end;
+  // The sentence's full stop or comma is not part of it.
+  while (end > value.begin && (text[end - 1] == '.' || text[end - 1] == ',' || text[end - 1] == ';' || text[end - 1] == ':')) --end;
+  return {value.begin, end};
+}
+
 // In prose (`… failed cvv: 6981`, `token is 7DYNc3jkaMbLEp5t`) a sensitive plain word before a
 // value is trusted only when the value reads like a code or a key: all digits (4 to 19, not a
 // quantity: `4096 bytes`), or 12 or more letters and digits with both (base64 padding allowed).
@@ -132,6 +144,56 @@ bool looksLikeSecretToken(std::string_view text, Range value, bool after_identif
     return !isQuantityUnit(text.substr(next, word_end - next));
   }
   return v.size() >= 12;
+}
+
+// Whether the key is a password word itself (`password`, `db passwd`, `passphrase`, `PWD`), the
+// one name after which prose keeps a value that is not a code: `password is Welcome2024!`,
+// `new password: Xk9#mP2`. `token`, `key`, `pass` or `secret` start too many sentences.
+bool isPasswordWord(std::string_view key) {
+  auto endsWith = [&](std::string_view word) {
+    if (key.size() < word.size()) return false;
+    const std::string_view tail = key.substr(key.size() - word.size());
+    for (size_t i = 0; i < word.size(); ++i) {
+      if ((tail[i] | 0x20) != word[i]) return false;
+    }
+    return key.size() == word.size() || !isKeyChar(key[key.size() - word.size() - 1]) ||
+           key[key.size() - word.size() - 1] == '_' || key[key.size() - word.size() - 1] == '-' ||
+           key[key.size() - word.size() - 1] == '.' || (tail[0] >= 'A' && tail[0] <= 'Z');
+  };
+  return endsWith("password") || endsWith("passwd") || endsWith("passphrase") || endsWith("pwd") ||
+         endsWith("passcode");
+}
+
+// A value in prose after a password word: a word of 6 to 64 characters with a letter and a
+// digit or one of the symbols people add to passwords (`hunter22`, `Welcome2024!`, `$ecr3t#`),
+// or anything quoted. Not a quantity, a hash or encoding name (`sha256-hashed`, `utf8`), a path
+// or a call; plain words (`incorrect`, `required`, `write-only`) have neither digit nor symbol.
+bool looksLikePassword(std::string_view text, Range value, bool quoted) {
+  const std::string_view v = text.substr(value.begin, value.end - value.begin);
+  if (quoted) return v.size() >= 3 && v.find_first_of("\r\n") == std::string_view::npos;
+  if (v.size() < 6 || v.size() > 64) return false;
+  bool letter = false, digit = false, symbol = false;
+  for (char c : v) {
+    if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z')) {
+      letter = true;
+    } else if (c >= '0' && c <= '9') {
+      digit = true;
+    } else if (std::string_view("!@#$%^&*+=?~").find(c) != std::string_view::npos) {
+      symbol = true;
+    } else if (c != '-' && c != '_') {
+      return false;  // a path, a call, a URL, a list: not a password in a sentence
+    }
+  }
+  if (!letter || !(digit || symbol)) return false;
+  char folded[8];
+  const size_t folded_size = std::min(v.size(), sizeof(folded));
+  for (size_t i = 0; i < folded_size; ++i) folded[i] = static_cast<char>(v[i] | 0x20);
+  const std::string_view lower(folded, folded_size);
+  for (std::string_view scheme : {"sha1", "sha2", "sha3", "sha5", "md5", "argon2", "pbkdf2", "bcrypt",
+                                  "scrypt", "utf8", "utf-8", "base64", "aes", "rsa", "hs256", "rs256", "es256"}) {
+    if (lower.starts_with(scheme)) return false;
+  }
+  return true;
 }
 
 // Card codes and national ids are all digits and short: under their names (a pii rule) three
@@ -251,8 +313,12 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       // `apiKey`), or after a delimiter (`{`, `,`, `headers: Authorization: …`).
       if (!quoted && !go_field && line_start > 0 && !isIdentifier(text.substr(key.begin, key.end - key.begin)) &&
           std::string_view(",;{([|:'\"").find(text[line_start - 1]) == std::string_view::npos) {
-        const Range prose_value = valueAt(text, at);
+        Range prose_value = valueAt(text, at);
+        const bool prose_quoted = at < text.size() && (text[at] == '"' || text[at] == '\'');
         if (looksLikeSecretToken(text, prose_value, false, namesPersonalData(policy, text, key) ? 3 : 4)) {
+          addIfSensitive(policy, text, key, prose_value, out);
+        } else if (isPasswordWord(text.substr(key.begin, key.end - key.begin)) &&
+                   looksLikePassword(text, prose_value = proseWord(text, prose_value, prose_quoted), prose_quoted)) {
           addIfSensitive(policy, text, key, prose_value, out);
         }
         continue;
@@ -292,19 +358,31 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       }
       addIfSensitive(policy, text, {i + 1, name_end}, {name_end + 1, close}, out);
       i = close - 1;
-    } else if (c == ' ' && text.substr(i, 4) == " is " && i > 0) {
+    } else if (c == ' ' && i > 0 && text.substr(i, 3) == " is" && i + 3 < text.size() &&
+               (text[i + 3] == ' ' || text[i + 3] == ':')) {
       // A sentence: `MYSQL_PWD is itv72py6…`, `token is 7DYNc3jk…`. After a plain word the
       // value must read like a code or key; after an identifier (`DD_API_KEY`) anything but a
       // placeholder or state word counts.
       bool quoted = false;
       const Range key = keyBefore(text, i, quoted);
       if (quoted || key.end <= key.begin) continue;
-      size_t at = i + 4;
+      size_t at = i + 3;
       while (at < text.size() && isBlank(text[at])) ++at;
+      // `Your new password is: Xk9#mP2!`
+      if (at < text.size() && text[at] == ':') {
+        ++at;
+        while (at < text.size() && isBlank(text[at])) ++at;
+      }
       const Range value = valueAt(text, at);
-      const bool identifier = isIdentifier(text.substr(key.begin, key.end - key.begin));
-      if (!looksLikeSecretToken(text, value, identifier, namesPersonalData(policy, text, key) ? 3 : 4)) continue;
-      addIfSensitive(policy, text, key, value, out);
+      const std::string_view name = text.substr(key.begin, key.end - key.begin);
+      const bool identifier = isIdentifier(name);
+      const bool value_quoted = at < text.size() && (text[at] == '"' || text[at] == '\'');
+      if (looksLikeSecretToken(text, value, identifier, namesPersonalData(policy, text, key) ? 3 : 4)) {
+        addIfSensitive(policy, text, key, value, out, !value_quoted);
+        continue;
+      }
+      const Range word = proseWord(text, value, value_quoted);
+      if (isPasswordWord(name) && looksLikePassword(text, word, value_quoted)) addIfSensitive(policy, text, key, word, out);
     } else if (c == '-' && i + 2 < text.size() && text[i + 1] == '-' && (i == 0 || isSpace(text[i - 1]))) {
       // `--password value` (the `--password=value` form is handled by '=').
       size_t end = i + 2;

@@ -242,6 +242,25 @@ TEST_F(RecordRedactorTest, TextFieldsLeaveCodeQuantitiesListsAndReferencesAlone)
   EXPECT_EQ(redact(many).size(), many.size() + 40000 * (std::string("[REDACTED:password-field]").size() - 1));
 }
 
+// After a password word prose keeps a password that is not code-like: a word with a letter and
+// a digit or symbol, or anything quoted. Plain words, quantities, hashes and paths stay.
+TEST_F(RecordRedactorTest, PasswordsInSentences) {
+  EXPECT_EQ(redact("password is hunter22"), "password is [REDACTED:password-field]");
+  EXPECT_EQ(redact("login failed: the password is hunter22."), "login failed: the password is [REDACTED:password-field].");
+  EXPECT_EQ(redact("Your new password is: Xk9#mP2!"), "Your new password is: [REDACTED:password-field]");
+  EXPECT_EQ(redact("temporary password is $ecr3t#, change it"), "temporary password is [REDACTED:password-field], change it");
+  EXPECT_EQ(redact("the password is \"correct horse\" for bob"), "the password is \"[REDACTED:password-field]\" for bob");
+  EXPECT_EQ(redact("reset done, new passwd: Welcome2024! (expires)"), "reset done, new passwd: [REDACTED:password-field] (expires)");
+  EXPECT_EQ(redact("MYSQL_ROOT_PASSWORD is Zx8;Lm2&Qp ok"), "MYSQL_ROOT_PASSWORD is [REDACTED:password-field] ok");
+  for (const std::string line :
+       {"the password is incorrect", "password is too short", "Password is write-only", "password is sha256-hashed",
+        "stored password is bcrypt2b", "password is 8+ chars", "password is /etc/secret/db", "new passwd: required",
+        "password is \"\"", "password is ${DB_PASSWORD}", "password is <hidden>", "password is ********",
+        "token is abc-def!", "the pass is hunter22", "compass is 4west!"}) {
+    EXPECT_EQ(redact(line), line);
+  }
+}
+
 TEST_F(RecordRedactorTest, TextFieldsLogfmtHeadersQueryAndFlags) {
   EXPECT_EQ(redact("user=bob db_pwd=hunter2 next=1"), "user=bob db_pwd=[REDACTED:password-field] next=1");
   EXPECT_EQ(redact("Authorization: Bearer abc.def"), "Authorization: [REDACTED:authorization-field]");
