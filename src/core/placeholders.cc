@@ -102,6 +102,13 @@ bool holdsNoSecret(std::string_view value) noexcept {
       allOf(value, [](char c) noexcept { return isPathChar(c) || c == '/'; })) {
     return true;
   }
+  // So is a relative one: `--from-file=password=./pw.txt`, `key_file=~/.ssh/id_ed25519`.
+  for (std::string_view start : {"./", "../", "~/"}) {
+    if (value.size() > start.size() && value.starts_with(start) &&
+        allOf(value, [](char c) noexcept { return isPathChar(c) || c == '/' || c == '~'; })) {
+      return true;
+    }
+  }
   if (isAuthScheme(value)) return true;  // `auth=basic`: which scheme, not the credential
   // `Bearer ${TOKEN}`, `token $GITHUB_TOKEN`, `Basic <base64>`: a scheme before a placeholder.
   if (const size_t blank = value.find_first_of(" \t"); blank != std::string_view::npos &&
@@ -112,6 +119,7 @@ bool holdsNoSecret(std::string_view value) noexcept {
   // `[REDACTED]`, `(empty)`, `<hidden>` and the same cut at a delimiter: `(empty`.
   if (!value.empty() && (value.front() == '(' || value.front() == '[' || value.front() == '<')) value.remove_prefix(1);
   if (!value.empty() && (value.back() == ')' || value.back() == ']' || value.back() == '>')) value.remove_suffix(1);
+  if (value.empty()) return true;  // `[]`, `()`: an empty list or call
   if (value.size() > 10) return false;
   for (std::string_view word :
        {"true", "false", "null", "none", "nil", "yes", "no", "on", "off", "empty", "undefined",
@@ -125,8 +133,10 @@ bool holdsNoSecret(std::string_view value) noexcept {
 }
 
 bool isAuthScheme(std::string_view word) noexcept {
-  for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm",
-                                  "apikey", "aws4-hmac-sha256", "hoba", "mutual"}) {
+  // Also the names of schemes that are a setting (`auth=oauth2`, `auth: ldap`), never a secret.
+  for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm", "apikey",
+                                  "aws4-hmac-sha256", "hoba", "mutual", "oauth", "oauth2", "oidc", "saml",
+                                  "saml2", "ldap", "kerberos", "sigv4", "mtls", "hmac", "x509", "anonymous"}) {
     if (equalsIgnoreCase(word, scheme)) return true;
   }
   return false;

@@ -18,7 +18,8 @@ inline bool isUpper(unsigned char c) { return static_cast<unsigned char>(c - 'A'
 inline bool isLetter(unsigned char c) { return static_cast<unsigned char>((c | 0x20) - 'a') < 26; }
 inline bool isAlnum(unsigned char c) { return isDigit(c) || isLetter(c); }
 inline bool isWord(unsigned char c) { return isAlnum(c) || c == '_'; }
-inline bool isSeparator(unsigned char c) { return c == ' ' || c == '-'; }
+// '+' is a space in a query string: `?card=4050+9759+1983+7223`.
+inline bool isSeparator(unsigned char c) { return c == ' ' || c == '-' || c == '+'; }
 
 const unsigned char* bytes(std::string_view text) {
   return reinterpret_cast<const unsigned char*>(text.data());
@@ -65,7 +66,7 @@ bool chainHasLuhnPrefix(const unsigned char* s, size_t size, size_t i) {
 struct ByteClasses {
   uint64_t digit = 0;
   uint64_t upper = 0;
-  uint64_t separator = 0;  // ' ' or '-'
+  uint64_t separator = 0;  // ' ', '-' or '+'
 };
 
 #if defined(__SSE2__)
@@ -76,7 +77,8 @@ ByteClasses classify16(__m128i bytes) {
   const __m128i from_a = _mm_sub_epi8(bytes, _mm_set1_epi8('A'));
   c.upper = static_cast<uint16_t>(_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_min_epu8(from_a, _mm_set1_epi8(25)), from_a)));
   c.separator = static_cast<uint16_t>(_mm_movemask_epi8(
-      _mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('-')))));
+      _mm_or_si128(_mm_or_si128(_mm_cmpeq_epi8(bytes, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(bytes, _mm_set1_epi8('-'))),
+                   _mm_cmpeq_epi8(bytes, _mm_set1_epi8('+')))));
   return c;
 }
 #endif
@@ -91,7 +93,8 @@ ByteClasses classify32(__m256i bytes) {
   c.upper = static_cast<uint32_t>(
       _mm256_movemask_epi8(_mm256_cmpeq_epi8(_mm256_min_epu8(from_a, _mm256_set1_epi8(25)), from_a)));
   c.separator = static_cast<uint32_t>(_mm256_movemask_epi8(_mm256_or_si256(
-      _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(' ')), _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('-')))));
+      _mm256_or_si256(_mm256_cmpeq_epi8(bytes, _mm256_set1_epi8(' ')), _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('-'))),
+      _mm256_cmpeq_epi8(bytes, _mm256_set1_epi8('+')))));
   return c;
 }
 #endif
@@ -142,7 +145,7 @@ inline uint64_t runs(uint64_t mask, int n) {
 }
 
 // Every card form the rule allows starts with four digits and is either 12+ digits in a row or
-// groups 4-4-4(-4) or 4-6-5 / 4-6-4 joined by single spaces or dashes.
+// groups 4-4-4(-4) or 4-6-5 / 4-6-4 joined by single spaces, dashes or pluses.
 uint64_t cardCandidates(const ByteClasses& c, uint64_t four) {
   const uint64_t twelve = four & (four >> 4) & (four >> 8);
   const uint64_t s = c.separator;

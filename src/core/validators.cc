@@ -221,7 +221,7 @@ bool luhnValid(std::string_view digits_with_separators) noexcept {
   // Walking from the check digit leftwards fixes which digits are doubled without a first pass.
   for (auto it = digits_with_separators.rbegin(); it != digits_with_separators.rend(); ++it) {
     const char c = *it;
-    if (c == ' ' || c == '-') continue;
+    if (c == ' ' || c == '-' || c == '+') continue;
     if (!isDigit(c) || count == kMaxCardDigits) return false;
     int digit = digitValue(c);
     if (count % 2 == 1) {

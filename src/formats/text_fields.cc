@@ -84,8 +84,22 @@ Range valueAt(std::string_view text, size_t at) {
     return {at + 1, std::min(end, text.size())};
   }
   size_t end = at;
-  while (end < text.size() && !endsValue(text[end]) && text[end] != '{') ++end;
+  // `\"` closes a string the value sits in (`\"TOKEN=abc\",`): the backslash is not the value's.
+  while (end < text.size() && !endsValue(text[end]) && text[end] != '{' &&
+         !(text[end] == '\\' && end + 1 < text.size() && (text[end + 1] == '"' || text[end + 1] == '\''))) {
+    ++end;
+  }
   return {at, end};
+}
+
+// Where a value starts past what opens it but is not its own: a Python bytes or unicode
+// literal's prefix (`b'Basic …'`, `u'…'`) and a list around quoted strings (Django's
+// QueryDict `{'pwd': ['…']}`, Go's http.Header `"Authorization": ["Bearer …"]`).
+size_t valueStart(std::string_view text, size_t at) {
+  auto quote = [&](size_t i) { return i < text.size() && (text[i] == '"' || text[i] == '\''); };
+  if (at < text.size() && text[at] == '[' && quote(at + 1)) ++at;
+  if (at < text.size() && (text[at] == 'b' || text[at] == 'u') && quote(at + 1)) ++at;
+  return at;
 }
 
 }  // namespace
@@ -97,7 +111,10 @@ namespace {
 Range proseWord(std::string_view text, Range value, bool quoted) {
   if (quoted) return value;
   size_t end = value.begin;
-  while (end < text.size() && !isSpace(text[end]) && text[end] != '"' && text[end] != '\'' && end - value.begin <= 64) ++end;
+  while (end < text.size() && !isSpace(text[end]) && text[end] != '"' && text[end] != '\'' && end - value.begin <= 64 &&
+         !(text[end] == '\\' && end + 1 < text.size() && (text[end + 1] == '"' || text[end + 1] == '\''))) {
+    ++end;
+  }
   // The sentence's full stop or comma is not part of it.
   while (end > value.begin && (text[end - 1] == '.' || text[end - 1] == ',' || text[end - 1] == ';' || text[end - 1] == ':')) --end;
   return {value.begin, end};
@@ -267,6 +284,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       size_t at = i + 1;
       if (at < text.size() && text[at] == '>') ++at;
       while (at < text.size() && isBlank(text[at]) && at - i < 4) ++at;
+      at = valueStart(text, at);
       const Range value = valueAt(text, at);
       if (opensObject(text, value.end)) continue;
       if (key_end != i && (i + 1 >= text.size() || text[i + 1] != '>')) {
@@ -301,6 +319,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       }
       if (at < text.size() && !isBlank(text[at]) && text[at] != '"' && text[at] != '\'' && !go_field) continue;
       while (at < text.size() && isBlank(text[at])) ++at;
+      at = valueStart(text, at);
       size_t line_start = key.begin - (quoted ? 1 : 0);
       while (line_start > 0 && isBlank(text[line_start - 1])) --line_start;
       // HTTP traces (curl -v, http.client debug logs) start header lines with "> " or "< ".

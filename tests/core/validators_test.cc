@@ -701,7 +701,8 @@ TEST(PlaceholdersTest, TemplatesVariablesMasksAndStateWordsHoldNoSecret) {
                             "None", "null", "undefined", "REDACTED", "[hidden]", "required", "missing",
                             "publickey", "granted", "n/a", "disabled", "%(password)s,", "$(cat", "vault:secret/data/db#password",
                             "***REMOVED***", "arn:aws:secretsmanager:eu-west-1:123456789012:secret:db", "$1", "$12",
-                            "${DB_PASSWORD},user=bob", "/var/www", "basic", "Bearer", "/run/secrets/db", "$(cat /run/secrets/db)"}) {
+                            "${DB_PASSWORD},user=bob", "/var/www", "basic", "Bearer", "/run/secrets/db", "$(cat /run/secrets/db)",
+                            "./pw.txt", "../secrets/db.env", "~/.ssh/id_ed25519", "oauth2", "LDAP", "kerberos", "[]", "()"}) {
     EXPECT_TRUE(holdsNoSecret(value)) << value;
   }
 }
@@ -710,7 +711,8 @@ TEST(PlaceholdersTest, ValuesThatOnlyStartLikeAPlaceholderAreSecrets) {
   for (const char* value : {"$ecretPa55word", "$token", "{IMs0KHezXVIILx", "{pass word}", ":8080x!", "Zx8Lm2Qp7Rt4",
                             "hunter2", "changeme", "Bearer abc.def", "env:", "%sx", "*secret*", "requiredX123",
                             "{Xk9mP2qL7vR4}", "**Xk9mP2qL7vR4**", "**hunter2**", "$(Xk9mP2qL7vR4", ":Xk9mP2q",
-                            "vault:Xk9mP2qL7", "ref+Xk9mP2qL7", "/x8Kq+Lm2=", "$1abc"}) {
+                            "vault:Xk9mP2qL7", "ref+Xk9mP2qL7", "/x8Kq+Lm2=", "$1abc", "./x8K q", "../", "~/x8K!q",
+                            "oauth2x9Kq"}) {
     EXPECT_FALSE(holdsNoSecret(value)) << value;
   }
   auto validator = parseValidator("not-placeholder", nullptr);

@@ -242,6 +242,22 @@ TEST_F(RecordRedactorTest, TextFieldsLeaveCodeQuantitiesListsAndReferencesAlone)
   EXPECT_EQ(redact(many).size(), many.size() + 40000 * (std::string("[REDACTED:password-field]").size() - 1));
 }
 
+// A mask replaces the value only: not the backslash of a closing \" (a command line inside a
+// JSON string), not a Python bytes prefix or the list around a Django QueryDict value.
+TEST_F(RecordRedactorTest, ValuesInsideEscapesBytesLiteralsAndLists) {
+  EXPECT_EQ(redact(R"(args: [\"REFRESH_TOKEN=rt_Zx8Lm2Qp7Rt4\",\"TZ=UTC\"])"),
+            R"(args: [\"REFRESH_TOKEN=[REDACTED:token-field]\",\"TZ=UTC\"])");
+  EXPECT_EQ(redact("{'pwd': ['Coffeewinter9864?'], 'x': 1}"), "{'pwd': ['[REDACTED:password-field]'], 'x': 1}");
+  EXPECT_EQ(redact("headers={'Authorization': b'Basic YWxpY2U6aHVudGVyMg==', 'Accept': b'*/*'}"),
+            "headers={'Authorization': b'[REDACTED:authorization-field]', 'Accept': b'*/*'}");
+  EXPECT_EQ(redact(R"("Authorization": ["Bearer Zx8Lm2Qp7Rt4Zx8Lm2"], "Accept": ["*/*"])"),
+            R"("Authorization": ["[REDACTED:authorization-field]"], "Accept": ["*/*"])");
+  for (const std::string line : {"--from-file=pwd=./pw.txt", "auth=oauth2 grant_type=client_credentials",
+                                 "{'pwd': [], 'x': 1}", "cmd: [\"TZ=UTC\"]"}) {
+    EXPECT_EQ(redact(line), line);
+  }
+}
+
 // After a password word prose keeps a password that is not code-like: a word with a letter and
 // a digit or symbol, or anything quoted. Plain words, quantities, hashes and paths stay.
 TEST_F(RecordRedactorTest, PasswordsInSentences) {
