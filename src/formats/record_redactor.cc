@@ -506,6 +506,17 @@ size_t RecordRedactor::redactText(Workspace& workspace, std::string_view text,
   return replaced;
 }
 
+size_t RecordRedactor::redactTextWith(Workspace& workspace, std::string_view text, core::Finding known,
+                                      std::string& out) const {
+  collectTextFindings(workspace, text);
+  std::vector<core::Finding>& findings = workspace.findings;
+  findings.push_back(known);
+  workspace.scan.countFinding(known.rule);
+  core::mergeOverlapping(findings);
+  redactor_.apply(text, findings, out);
+  return findings.size();
+}
+
 size_t RecordRedactor::redactTextIfChanged(Workspace& workspace, std::string_view text,
                                            std::string& out) const {
   collectTextFindings(workspace, text);

@@ -78,7 +78,13 @@ class RecordRedactor {
   size_t redactFieldText(Workspace& workspace, std::string_view key, std::string_view value,
                          std::string& out) const;
 
+  // redactText() with one more finding known from outside the text (a value named on the line
+  // before it: formats/split_pairs.h).
+  size_t redactTextWith(Workspace& workspace, std::string_view text, core::Finding known,
+                        std::string& out) const;
+
   const core::Redactor& redactor() const { return redactor_; }
+  const core::Policy& policy() const { return policy_; }
 
  private:
   enum class JsonOutcome { kUnchanged, kRedacted, kInvalid };

@@ -20,6 +20,7 @@
 
 #include "core/window_redactor.h"
 #include "formats/key_block.h"
+#include "formats/split_pairs.h"
 
 namespace veil::frontends {
 namespace {
@@ -28,6 +29,8 @@ constexpr size_t kReadChunk = 256 << 10;
 // Read buffers and output buffers up to this size are reused by later batches (the default
 // read buffer is about 1.3 MiB).
 constexpr size_t kKeptBufferBytes = 4 << 20;
+// How much of the line before a batch travels with it: `- name: …` lines are short.
+constexpr size_t kPreviousLineBytes = 512;
 
 // Bytes read from the input. Not zero-filled: pages are touched only as input arrives, which
 // keeps start-up and the footprint of small inputs small.
@@ -66,6 +69,9 @@ struct Batch {
   size_t key_lead_pieces = 0;    // the pieces holding their output
   uint64_t key_lead_redacted = 0;  // how many of them the worker changed
   bool key_block_open = false;   // a block is open after the last line, given none before
+  // The end of the line before the batch (at most kPreviousLineBytes): a name whose value is on
+  // the batch's first line (formats/split_pairs.h).
+  std::string previous_line;
 
   // Complete lines with terminators; the last may lack one (end of input).
   std::string_view input() const { return {buffer.bytes.get() + input_begin, input_end - input_begin}; }
@@ -131,6 +137,8 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
   bool leading = key_rule.has_value();  // still inside the lines that could continue a key
   bool key_open = false;
   size_t at = 0;  // offset of the line in the input
+  // The line before, when it may name a sensitive field whose value is on the next line.
+  std::string_view previous = batch.previous_line;
   forEachLine(batch.input(), [&](std::string_view line, size_t length, bool terminated, bool crlf) {
     if (leading && !formats::keyBodySpan(line)) {
       leading = false;
@@ -144,10 +152,20 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
       changed = redactKeyBody(records, workspace, *key_rule, line, *body, batch.redacted);
     } else {
       key_open = false;
-      changed = records.redactIfChanged(workspace, line, batch.redacted) > 0;
+      const auto split = previous.empty()
+                             ? std::nullopt
+                             : formats::valueNamedByPreviousLine(records.policy(), previous, line);
+      if (split) {
+        changed = records.redactTextWith(workspace, line, {split->rule, split->begin, split->end},
+                                         batch.redacted) > 0;
+      } else {
+        changed = records.redactIfChanged(workspace, line, batch.redacted) > 0;
+      }
       // The private-key rules have changed a line that opens a block.
       if (changed && key_rule && formats::opensKeyBlock(line)) key_open = true;
     }
+    // Only a line with a sensitive field name in it can name the next line's value.
+    previous = workspace.scan.sawFieldLiteral() ? line : std::string_view{};
     if (changed) {
       ++batch.lines_redacted;
       if (crlf) batch.redacted.push_back('\r');
@@ -351,6 +369,7 @@ class BatchPipeline {
     batch->key_lead_lines = batch->key_lead_bytes = batch->key_lead_pieces = 0;
     batch->key_lead_redacted = 0;
     batch->key_block_open = false;
+    batch->previous_line.clear();
     std::lock_guard lock(mutex_);
     free_.push_back(std::move(batch));
   }
@@ -467,6 +486,7 @@ class LineFilter::Run {
   bool in_long_line_ = false;
   size_t context_ = 0;
   bool long_line_changed_ = false;
+  std::string last_line_;  // the end of the last line handed over (Batch::previous_line)
   LineFilterResult result_;
 };
 
@@ -598,6 +618,13 @@ void LineFilter::Run::handOver(size_t line_end) {
   std::memcpy(input_.bytes.get(), batch_->buffer.bytes.get() + line_end, rest);
   batch_->input_begin = begin_;
   batch_->input_end = line_end;
+  batch_->previous_line = last_line_;
+  // The batch's last line, for the batch after it.
+  const std::string_view lines = batch_->input();
+  std::string_view last = lines.substr(0, lines.size() - 1);  // without the final newline
+  last = last.substr(last.rfind('\n') + 1);
+  if (last.size() > kPreviousLineBytes) last = last.substr(last.size() - kPreviousLineBytes);
+  last_line_.assign(last);
   begin_ = 0;
   end_ = rest;
 }
@@ -631,6 +658,7 @@ void LineFilter::Run::finishLongLine(size_t line_end, bool terminated) {
   });
   batch_->done = true;
   batch_->lines = 1;
+  last_line_.clear();
   batch_->lines_redacted = long_line_changed_ ? 1 : 0;
   dispatch();
   in_long_line_ = false;

@@ -203,6 +203,50 @@ TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
   }
 }
 
+// Kubernetes env entries print the name and the value on two lines; the value is masked
+// wherever batches and reads split the two (the line before a batch travels with it).
+TEST(LineFilterTest, ValuesNamedOnTheLineBeforeAreMaskedAcrossBatches) {
+  auto policy = testing::makePolicy(testing::foundationRules(), "[REDACTED:{rule}]", testing::foundationFields(),
+                                    testing::foundationExceptions());
+  std::string input, expected;
+  uint64_t masked = 0;
+  for (int i = 0; i < 200; ++i) {
+    const std::string indent(static_cast<size_t>(2 + i % 5), ' ');
+    const std::string prefix = i % 3 == 0 ? "2026-11-26T06:00:00Z " : "";
+    const std::string name = prefix + indent + "- name: DB_PASSWORD\n";
+    input += name;
+    expected += name;
+    const std::string value = "Zx8Lm2Qp7Rt" + std::to_string(i);
+    input += prefix + indent + "  value: " + value + "\n";
+    expected += prefix + indent + "  value: [REDACTED:password-field]\n";
+    ++masked;
+    // Not named by a sensitive field, not lined up, a placeholder: kept.
+    for (const std::string& line : {indent + "- name: LOG_LEVEL", indent + "  value: " + value,
+                                   indent + "- name: DB_PASSWORD", indent + "    value: " + value,
+                                   indent + "- name: DB_PASSWORD", indent + "  value: ${DB_PASSWORD}"}) {
+      input += line + "\n";
+      expected += line + "\n";
+    }
+  }
+  for (unsigned threads : {1u, 2u, 3u}) {
+    for (size_t flush : {16u, 100u, 4096u}) {
+      LineFilterOptions options;
+      options.threads = threads;
+      options.flush_bytes = flush;
+      LineFilterResult result;
+      const std::string output = filtered(input, options, &result, policy);
+      std::istringstream got(output), want(expected);
+      std::string got_line, want_line;
+      for (int line = 1; std::getline(want, want_line); ++line) {
+        ASSERT_TRUE(std::getline(got, got_line)) << "output ends before line " << line;
+        ASSERT_EQ(got_line, want_line) << "line " << line << ", " << threads << " threads, reads of " << flush;
+      }
+      EXPECT_EQ(output, expected);
+      EXPECT_EQ(result.lines_redacted, masked) << threads << " threads, reads of " << flush;
+    }
+  }
+}
+
 // The same key in a container's json-file log: one JSON record per printed line.
 TEST(LineFilterTest, KeyBodyLinesInDockerJsonRecordsAreMasked) {
   auto policy = testing::makePolicy(testing::foundationRules());
