@@ -264,6 +264,71 @@ void addIfSensitive(const core::Policy& policy, std::string_view text, Range key
   out.push_back({*rule, value.begin, value.end});
 }
 
+// Whether the word before `at` judges a login attempt: `Failed`, `Accepted`, `Invalid` …
+bool afterVerdict(std::string_view text, size_t at) {
+  size_t end = at;
+  while (end > 0 && isBlank(text[end - 1])) --end;
+  size_t begin = end;
+  while (begin > 0 && isKeyChar(text[begin - 1])) --begin;
+  const std::string_view word = text.substr(begin, end - begin);
+  for (std::string_view verdict : {"failed", "accepted", "invalid", "wrong", "incorrect", "bad", "expired", "rejected"}) {
+    if (word.size() != verdict.size()) continue;
+    bool same = true;
+    for (size_t k = 0; k < word.size(); ++k) same &= static_cast<char>(word[k] | 0x20) == verdict[k];
+    if (same) return true;
+  }
+  return false;
+}
+
+// A sentence that gives a password further on: `password for user hiro reset to
+// IJVfzsTvKZ0ve6`, `Please use the following password to proceed to installation: 3638eb2b…`,
+// `Password for the elastic user (reset with …): QUk2TvJi2OR*62M`. From a password word, within
+// the same clause (100 bytes, no full stop or semicolon), the word after ` to ` or `: ` is taken
+// when it reads as a password or a code; numbers need 8 digits (`length set to 1024` stays).
+void findPasswordsLaterInSentence(const core::Policy& policy, std::string_view text,
+                                  std::vector<core::Finding>& out) {
+  const auto rule = policy.sensitiveField("password");
+  if (!rule) return;
+  auto lower = [&](size_t i) { return static_cast<char>(text[i] | 0x20); };
+  for (size_t i = 0; i + 8 <= text.size(); ++i) {
+    if (lower(i) != 'p' || (i > 0 && isKeyChar(text[i - 1]))) continue;
+    size_t word_end = i;
+    while (word_end < text.size() && isKeyChar(text[word_end])) ++word_end;
+    if (!isPasswordWord(text.substr(i, word_end - i)) || word_end - i > 10) continue;
+    // `password=` and `password:` are pairs, found above.
+    if (word_end < text.size() && (text[word_end] == '=' || text[word_end] == ':')) continue;
+    // `Failed password for root from … ssh2 detail: …`: a sentence about a login attempt gives
+    // no password; what follows belongs to something else.
+    if (afterVerdict(text, i)) {
+      i = word_end;
+      continue;
+    }
+    const size_t limit = std::min(text.size(), word_end + 100);
+    for (size_t j = word_end; j < limit; ++j) {
+      const char c = text[j];
+      if (c == '.' && (j + 1 == text.size() || isSpace(text[j + 1]))) break;
+      if (c == ';' || c == '\n') break;
+      size_t at;
+      if (c == ':' && j + 1 < text.size() && isBlank(text[j + 1])) {
+        at = j + 2;
+      } else if (c == ' ' && text.substr(j, 4) == " to ") {
+        at = j + 4;
+      } else {
+        continue;
+      }
+      while (at < text.size() && isBlank(text[at])) ++at;
+      const Range word = proseWord(text, {at, at}, false);
+      const std::string_view value = text.substr(word.begin, word.end - word.begin);
+      const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+      if (digits ? value.size() >= 8 : (looksLikeSecretToken(text, word, false) || looksLikePassword(text, word, false))) {
+        if (!core::holdsNoSecret(value)) out.push_back({*rule, word.begin, word.end});
+        break;
+      }
+    }
+    i = word_end;
+  }
+}
+
 }  // namespace
 
 void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
@@ -413,6 +478,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       i = end - 1;
     }
   }
+  findPasswordsLaterInSentence(policy, text, out);
 }
 
 }  // namespace veil::formats

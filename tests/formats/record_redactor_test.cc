@@ -268,11 +268,21 @@ TEST_F(RecordRedactorTest, PasswordsInSentences) {
   EXPECT_EQ(redact("the password is \"correct horse\" for bob"), "the password is \"[REDACTED:password-field]\" for bob");
   EXPECT_EQ(redact("reset done, new passwd: Welcome2024! (expires)"), "reset done, new passwd: [REDACTED:password-field] (expires)");
   EXPECT_EQ(redact("MYSQL_ROOT_PASSWORD is Zx8;Lm2&Qp ok"), "MYSQL_ROOT_PASSWORD is [REDACTED:password-field] ok");
+  // Further on in the sentence, after ` to ` or `: `.
+  EXPECT_EQ(redact("password for user hiro reset to IJVfzsTvKZ0ve6 by admin"),
+            "password for user hiro reset to [REDACTED:password-field] by admin");
+  EXPECT_EQ(redact("Please use the following password to proceed to installation: 3638eb2b452b681b8747ef0109230"),
+            "Please use the following password to proceed to installation: [REDACTED:password-field]");
+  EXPECT_EQ(redact("Password for the elastic user (reset with `reset-password -u elastic`): QUk2TvJi2OR*62M"),
+            "Password for the elastic user (reset with `reset-password -u elastic`): [REDACTED:password-field]");
   for (const std::string line :
        {"the password is incorrect", "password is too short", "Password is write-only", "password is sha256-hashed",
         "stored password is bcrypt2b", "password is 8+ chars", "password is /etc/secret/db", "new passwd: required",
         "password is \"\"", "password is ${DB_PASSWORD}", "password is <hidden>", "password is ********",
-        "token is abc-def!", "the pass is hunter22", "compass is 4west!"}) {
+        "token is abc-def!", "the pass is hunter22", "compass is 4west!", "password length set to 1024",
+        "Password reset link sent to the user. Token: none", "Failed password for invalid user admin from 10.0.0.1 port 22 ssh2",
+        "password hashing migrated to argon2id", "password for bob changed to default", "password expiry: 90 days",
+        "Failed password for root from 10.0.0.1 port 22 ssh2 detail: 4024007186071331"}) {
     EXPECT_EQ(redact(line), line);
   }
 }
