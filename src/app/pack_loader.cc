@@ -81,7 +81,7 @@ core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std:
 core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,
                               const std::string& pack) {
   if (!node.IsMap()) reader.fail(node, "each field rule must be a mapping");
-  reader.allowOnly(node, {"id", "description", "category", "tags", "match", "names", "action", "examples"},
+  reader.allowOnly(node, {"id", "description", "category", "tags", "match", "names", "action", "validator", "examples"},
                    "a field rule");
   core::FieldRule rule;
   const std::string what = readCommon(reader, node, pack, "field rule", rule);
@@ -96,6 +96,11 @@ core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,
   }
   rule.names = reader.strings(node, "names", what);
   if (rule.names.empty()) reader.fail(node, what + " has no 'names'");
+  if (const std::string spec = reader.scalar(node, "validator", what, false); !spec.empty()) {
+    std::string error;
+    rule.validator = core::parseValidator(spec, &error);
+    if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
+  }
   return rule;
 }
 

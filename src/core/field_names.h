@@ -7,6 +7,7 @@
 #include <vector>
 
 #include "core/action.h"
+#include "core/validators.h"
 
 namespace re2 {
 class RE2;
@@ -33,6 +34,9 @@ struct FieldRule {
   FieldMatch match = FieldMatch::kSuffix;
   std::vector<std::string> names;
   std::optional<Action> action;
+  // When set, a value under the name counts only if the validator accepts it (a connection
+  // string only when it holds a credential).
+  std::optional<Validator> validator;
   std::string pack;
   std::string origin;
   std::vector<std::string> match_examples;

@@ -132,6 +132,41 @@ bool holdsNoSecret(std::string_view value) noexcept {
   return false;
 }
 
+bool holdsCredential(std::string_view value) noexcept {
+  if (const size_t scheme = value.find("://"); scheme != std::string_view::npos) {
+    const std::string_view rest = value.substr(scheme + 3);
+    const size_t path = rest.find_first_of("/?#");
+    const std::string_view authority = rest.substr(0, path);
+    if (const size_t at = authority.rfind('@'); at != std::string_view::npos && at > 0) {
+      const std::string_view user_info = authority.substr(0, at);
+      const size_t colon = user_info.find(':');
+      const std::string_view secret = colon == std::string_view::npos ? user_info : user_info.substr(colon + 1);
+      // A user name alone (`git@`, `postgres://app@db`) is no credential; a token as the user
+      // (Sentry's DSN key, `https://ghp_…@github.com`) is.
+      if (colon != std::string_view::npos ? !holdsNoSecret(secret) : secret.size() >= 16) return true;
+    }
+  }
+  // Parameters of key=value connection strings, DSNs and query strings.
+  static constexpr std::string_view kNames[] = {"password", "pwd", "passwd", "secret", "accountkey",
+                                                "sharedaccesskey", "token", "apikey", "api_key", "sig"};
+  for (size_t i = 0; i < value.size(); ++i) {
+    if (value[i] != '=') continue;
+    size_t begin = i;
+    while (begin > 0 && (isNameChar(value[begin - 1]) || value[begin - 1] == ' ')) --begin;
+    std::string_view name = value.substr(begin, i - begin);
+    while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+    while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+    for (std::string_view known : kNames) {
+      if (name.size() >= known.size() && equalsIgnoreCase(name.substr(name.size() - known.size()), known)) {
+        size_t end = i + 1;
+        while (end < value.size() && value[end] != ';' && value[end] != '&' && value[end] != ' ') ++end;
+        if (!holdsNoSecret(value.substr(i + 1, end - i - 1))) return true;
+      }
+    }
+  }
+  return false;
+}
+
 bool isAuthScheme(std::string_view word) noexcept {
   // Also the names of schemes that are a setting (`auth=oauth2`, `auth: ldap`), never a secret.
   for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm", "apikey",

@@ -33,6 +33,13 @@ const Action& Policy::actionFor(uint32_t rule) const {
   return rule < patterns ? actions_[rule] : field_actions_[rule - patterns];
 }
 
+bool Policy::fieldValueSensitive(uint32_t rule, std::string_view value) const {
+  const size_t patterns = rules().size();
+  if (rule < patterns || !fields_) return true;
+  const auto& validator = fields_->rules()[rule - patterns].validator;
+  return !validator || (*validator)(value);
+}
+
 std::optional<uint32_t> Policy::sensitiveField(std::string_view name) const {
   if (!fields_) return std::nullopt;
   const auto rule = fields_->match(name);

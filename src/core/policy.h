@@ -38,6 +38,10 @@ class Policy {
   // The rule (in the shared numbering) that makes a field called `name` sensitive.
   std::optional<uint32_t> sensitiveField(std::string_view name) const;
 
+  // Whether a string `value` under a field that `rule` (from sensitiveField) names is sensitive:
+  // always, unless the field rule has a validator that refuses it.
+  bool fieldValueSensitive(uint32_t rule, std::string_view value) const;
+
   // The key of the `hash` action; null when no key is configured.
   const HashKey* hashKey() const { return hash_key_ ? &*hash_key_ : nullptr; }
   void setHashKey(HashKey key) { hash_key_ = std::move(key); }

@@ -164,6 +164,7 @@ bool checkPhone(std::string_view candidate, double) noexcept { return phoneValid
 bool checkIpv4(std::string_view candidate, double) noexcept { return ipv4Valid(candidate); }
 bool checkEmail(std::string_view candidate, double) noexcept { return emailDomainPlausible(candidate); }
 bool checkNotPlaceholder(std::string_view candidate, double) noexcept { return !holdsNoSecret(candidate); }
+bool checkHoldsCredential(std::string_view candidate, double) noexcept { return holdsCredential(candidate); }
 bool checkEntropy(std::string_view candidate, double min_bits_per_byte) noexcept {
   return entropyAtLeast(candidate, min_bits_per_byte);
 }
@@ -173,7 +174,7 @@ struct PlainValidator {
   Validator::Check check;
 };
 
-constexpr std::array<PlainValidator, 7> kPlainValidators = {{
+constexpr std::array<PlainValidator, 8> kPlainValidators = {{
     {"email", &checkEmail},
     {"luhn", &checkLuhn},
     {"iban", &checkIban},
@@ -181,6 +182,7 @@ constexpr std::array<PlainValidator, 7> kPlainValidators = {{
     {"phone", &checkPhone},
     {"ipv4", &checkIpv4},
     {"not-placeholder", &checkNotPlaceholder},
+    {"holds-credential", &checkHoldsCredential},
 }};
 
 constexpr std::string_view kEntropyName = "entropy";

@@ -159,7 +159,8 @@ class OtlpRedactor::Walk {
       return false;
     }
     if (attribute.has_value()) {
-      if (rule) {
+      if (rule && (!attribute.value().has_string_value() ||
+                   policy_.fieldValueSensitive(*rule, attribute.value().string_value()))) {
         replaceSensitive(*attribute.mutable_value(), *rule);
       } else {
         anyValue(*attribute.mutable_value(), key);

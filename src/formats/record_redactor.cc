@@ -256,9 +256,14 @@ class RecordRedactor::JsonWalk {
           raw == "false") {
         return simdjson::SUCCESS;
       }
-      const size_t begin = offsetOf(raw.data());
-      replaceValue(*sensitive, decoded, begin, begin + raw.size(), as_any_value);
-      return simdjson::SUCCESS;
+      // A string the field rule's validator refuses (a connection string with no credential)
+      // is scanned like any other.
+      if (raw.front() != '"' || owner_.policy_.fieldValueSensitive(*sensitive, decoded)) {
+        const size_t begin = offsetOf(raw.data());
+        replaceValue(*sensitive, decoded, begin, begin + raw.size(), as_any_value);
+        return simdjson::SUCCESS;
+      }
+      sensitive.reset();
     }
     switch (type) {
       case od::json_type::object: {

@@ -48,7 +48,10 @@ std::optional<SplitValue> valueNamedByPreviousLine(const core::Policy& policy, s
   const auto rule = policy.sensitiveField(previous.substr(name_begin, name_end - name_begin));
   if (!rule) return std::nullopt;
   const auto [begin, end] = scalarAfter(line, value_at + kValue.size());
-  if (end <= begin || core::holdsNoSecret(line.substr(begin, end - begin))) return std::nullopt;
+  if (end <= begin || core::holdsNoSecret(line.substr(begin, end - begin)) ||
+      !policy.fieldValueSensitive(*rule, line.substr(begin, end - begin))) {
+    return std::nullopt;
+  }
   // A block scalar (`value: |`) starts on the next line: its lines are not this one.
   const std::string_view value = line.substr(begin, end - begin);
   if (value.size() <= 2 && (value[0] == '|' || value[0] == '>')) return std::nullopt;

@@ -260,7 +260,8 @@ void addIfSensitive(const core::Policy& policy, std::string_view text, Range key
   if (!rule) return;
   if (unquoted) value = extendPastDelimiters(text, value);
   if (value.end <= value.begin) return;
-  if (core::holdsNoSecret(text.substr(value.begin, value.end - value.begin))) return;
+  const std::string_view v = text.substr(value.begin, value.end - value.begin);
+  if (core::holdsNoSecret(v) || !policy.fieldValueSensitive(*rule, v)) return;
   out.push_back({*rule, value.begin, value.end});
 }
 

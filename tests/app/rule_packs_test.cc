@@ -110,5 +110,29 @@ TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
   }
 }
 
+// connection-string-field masks a connection string that holds a credential, in text and JSON,
+// and keeps one that holds none (its validator: holds-credential).
+TEST(RulePacksTest, ConnectionStringFieldsOnlyWithACredential) {
+  const LoadedPolicy loaded = defaultPacks();
+  formats::RecordRedactor records(*loaded.policy);
+  formats::Workspace workspace(*loaded.policy);
+  auto redact = [&](const std::string& line) {
+    std::string out;
+    records.redact(workspace, line, out);
+    return out;
+  };
+  EXPECT_EQ(redact(R"({"database_url":"mongodb://app:Zx8Lm2Qp7Rt4@mongo-0:27017/orders","level":"info"})"),
+            R"({"database_url":"[REDACTED:connection-string-field]","level":"info"})");
+  EXPECT_EQ(redact("DATABASE_URL=postgres://svc:Zx8Lm2Qp7Rt4@db:5432/orders"), "DATABASE_URL=[REDACTED:connection-string-field]");
+  EXPECT_EQ(redact(R"({"name":"SENTRY_DSN","value":"https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/2"})"),
+            R"({"name":"SENTRY_DSN","value":"[REDACTED:connection-string-field]"})");
+  for (const std::string plain_line :
+       {R"({"database_url":"mongodb://mongo-0:27017,mongo-1:27017/?replicaSet=rs0","level":"info"})",
+        "DATABASE_URL=postgres://orders-db:5432/orders?sslmode=require", "DATABASE_URL=postgres://svc:****@db/orders",
+        R"(database_url = "amqp://guest:**@rabbitmq:5672//")"}) {
+    EXPECT_EQ(redact(plain_line), plain_line);
+  }
+}
+
 }  // namespace
 }  // namespace veil::app

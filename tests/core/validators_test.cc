@@ -664,7 +664,7 @@ TEST(ValidatorsTest, ParseToleratesNullErrorPointer) {
 TEST(ValidatorsTest, ValidatorNamesListsEveryAcceptedForm) {
   const std::vector<std::string_view>& names = validatorNames();
   EXPECT_EQ(names, (std::vector<std::string_view>{"email", "luhn", "iban", "us-ssn", "phone", "ipv4",
-                                                  "not-placeholder", "entropy(N)"}));
+                                                  "not-placeholder", "holds-credential", "entropy(N)"}));
   for (const std::string_view name : names) {
     if (name == "entropy(N)") continue;
     EXPECT_TRUE(parseValidator(name, nullptr).has_value()) << name;
@@ -704,6 +704,22 @@ TEST(PlaceholdersTest, TemplatesVariablesMasksAndStateWordsHoldNoSecret) {
                             "${DB_PASSWORD},user=bob", "/var/www", "basic", "Bearer", "/run/secrets/db", "$(cat /run/secrets/db)",
                             "./pw.txt", "../secrets/db.env", "~/.ssh/id_ed25519", "oauth2", "LDAP", "kerberos", "[]", "()"}) {
     EXPECT_TRUE(holdsNoSecret(value)) << value;
+  }
+}
+
+TEST(PlaceholdersTest, ConnectionStringsHoldACredentialOnlyWithAPasswordKeyOrToken) {
+  for (const char* value : {"postgres://app:Synth3tic@db:5432/orders", "redis://:Zx8Lm2Qp@cache:6379/0",
+                            "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/2",
+                            "Server=db;User Id=a;Password=Xk9mP2qL;", "host=db user=app password=Xk9mP2qL",
+                            "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=Zx8Lm2Qp7Rt4==",
+                            "https://a.blob.core.windows.net/c?sv=2022-11-02&sig=Zx8Lm2Qp7Rt4%3D"}) {
+    EXPECT_TRUE(holdsCredential(value)) << value;
+  }
+  for (const char* value : {"postgres://orders-db:5432/orders?sslmode=require", "postgres://svc:****@db/orders",
+                            "amqp://guest:**@rabbitmq:5672//", "mongodb://mongo-0:27017,mongo-1:27017/?replicaSet=rs0",
+                            "postgres://app@db/orders", "Server=db;Integrated Security=true", "Password=;Server=db",
+                            "postgres://app:${DB_PASSWORD}@db/orders", ""}) {
+    EXPECT_FALSE(holdsCredential(value)) << value;
   }
 }
 

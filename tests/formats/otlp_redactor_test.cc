@@ -451,6 +451,24 @@ TEST_F(OtlpRedactorTest, SensitiveKeyReplacesValueOfEveryType) {
   expectRedactsTo(sent, expected, 7);
 }
 
+// A field rule with a validator (connection-string-field: holds-credential) masks only the
+// values it accepts; the others are scanned like any string.
+TEST_F(OtlpRedactorTest, FieldRuleValidatorDecidesWhichValuesAreMasked) {
+  collector_logs::ExportLogsServiceRequest sent;
+  auto* attributes =
+      sent.add_resource_logs()->add_scope_logs()->add_log_records()->mutable_attributes();
+  add(attributes, "database_url", text("postgres://app:Zx8Lm2Qp7Rt4@db:5432/orders"));
+  add(attributes, "connection_string", text("postgres://db:5432/orders?sslmode=require"));
+  add(attributes, "db.database_url", text("postgres://db:5432/orders?user=" + std::string("ghp_0123456789abcdefghijABCDEFGHIJ012345")));
+  collector_logs::ExportLogsServiceRequest expected;
+  auto* masked =
+      expected.add_resource_logs()->add_scope_logs()->add_log_records()->mutable_attributes();
+  add(masked, "database_url", text("[REDACTED:connection-string-field]"));
+  add(masked, "connection_string", text("postgres://db:5432/orders?sslmode=require"));
+  add(masked, "db.database_url", text("postgres://db:5432/orders?user=[REDACTED:github-token]"));
+  expectRedactsTo(sent, expected, 2);
+}
+
 TEST_F(OtlpRedactorTest, UnsetEmptyAndStarredValuesUnderSensitiveKeysStay) {
   collector_logs::ExportLogsServiceRequest sent;
   auto* attributes =

@@ -40,6 +40,8 @@ inline std::shared_ptr<const core::Policy> makePolicy(
       rule.id = id;
       rule.category = "credential";
       rule.names = names;
+      // As in patterns/keys.yaml: a connection string counts only when it holds a credential.
+      if (id == "connection-string-field") rule.validator = core::parseValidator("holds-credential", nullptr);
       field_rules.push_back(rule);
     }
     std::string message;
@@ -77,6 +79,7 @@ inline std::vector<FieldRuleSpec> foundationFields() {
       {"authorization-field", {"authorization", "proxy_authorization", "cookie", "set_cookie"}},
       {"password-field", {"password", "passwd", "pwd", "secret", "client_secret"}},
       {"token-field", {"token", "access_token", "refresh_token", "api_key", "x_api_key"}},
+      {"connection-string-field", {"database_url", "connection_string"}},
   };
 }
 
