@@ -165,6 +165,7 @@ bool checkIpv4(std::string_view candidate, double) noexcept { return ipv4Valid(c
 bool checkEmail(std::string_view candidate, double) noexcept { return emailDomainPlausible(candidate); }
 bool checkNotPlaceholder(std::string_view candidate, double) noexcept { return !holdsNoSecret(candidate); }
 bool checkHoldsCredential(std::string_view candidate, double) noexcept { return holdsCredential(candidate); }
+bool checkRandomToken(std::string_view candidate, double) noexcept { return randomToken(candidate); }
 bool checkEntropy(std::string_view candidate, double min_bits_per_byte) noexcept {
   return entropyAtLeast(candidate, min_bits_per_byte);
 }
@@ -174,7 +175,7 @@ struct PlainValidator {
   Validator::Check check;
 };
 
-constexpr std::array<PlainValidator, 8> kPlainValidators = {{
+constexpr std::array<PlainValidator, 9> kPlainValidators = {{
     {"email", &checkEmail},
     {"luhn", &checkLuhn},
     {"iban", &checkIban},
@@ -183,6 +184,7 @@ constexpr std::array<PlainValidator, 8> kPlainValidators = {{
     {"ipv4", &checkIpv4},
     {"not-placeholder", &checkNotPlaceholder},
     {"holds-credential", &checkHoldsCredential},
+    {"random-token", &checkRandomToken},
 }};
 
 constexpr std::string_view kEntropyName = "entropy";
@@ -363,6 +365,25 @@ bool ipv4Valid(std::string_view ip) noexcept {
     any_nonzero = any_nonzero || value != 0;
   }
   return pos == ip.size() && any_nonzero;
+}
+
+bool randomToken(std::string_view value) noexcept {
+  while (!value.empty() && value.back() == '=') value.remove_suffix(1);
+  if (value.size() < 20 || value.size() > 512) return false;
+  bool letter = false, digit = false, hex_only = true;
+  for (char c : value) {
+    const bool is_digit = c >= '0' && c <= '9';
+    const bool is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!is_digit && !is_letter && c != '+' && c != '/' && c != '_' && c != '-') return false;
+    digit |= is_digit;
+    letter |= is_letter;
+    hex_only &= is_digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+  }
+  if (!letter || !digit) return false;
+  if (hex_only && value.size() < 32) return false;
+  // 8-4-4-4-12: a UUID names a thing.
+  if (value.size() == 36 && value[8] == '-' && value[13] == '-' && value[18] == '-' && value[23] == '-') return false;
+  return entropyAtLeast(value, 3.0);
 }
 
 double shannonEntropy(std::string_view bytes) noexcept {

@@ -98,14 +98,18 @@ TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
        {"declined cvv: 698 retry", "applicant SSN = 273220939", "cfg cvc => 664", "error = MYSQL_PWD is itv72py6DaCBK2",
         "<social_security_number>013306871</social_security_number>", "Pwd={Xk9mP2qL7vR4};",
         "ci: echo adhiOiHoIH02Imm | docker login -u ci --password-stdin", "7z a -pusBGzZOIo8MZPPa backup.7z",
-        "x api__key=Zx8Lm2Qp7Rt4Vw1", R"({"Api:Key":"Zx8Lm2Qp7Rt4Vw1"})", R"({"x-api-key":"Zx8Lm2Qp7Rt4Vw1"})"}) {
+        "x api__key=Zx8Lm2Qp7Rt4Vw1", R"({"Api:Key":"Zx8Lm2Qp7Rt4Vw1"})", R"({"x-api-key":"Zx8Lm2Qp7Rt4Vw1"})",
+        "user=bob MAILCHIMP_KEY=01d7a20165dd947d3a213b5dcbd61160 status=ok", R"({"storage.key": "4ocnI15hr9s894ERmxonxsir1mHxFZGE"})",
+        "PrimaryKey: qB9b253mjUcX7ntkchHdAEqI8xBcGSzVfEvfXct6/XkgQj1yRN8K2XCGOZBsMZ00AC2hq0BO00g8hnh1pjDayg=="}) {
     const std::string out = redact(secret_line);
     EXPECT_NE(out.find("[REDACTED:"), std::string::npos) << secret_line << " -> " << out;
   }
   for (const std::string plain_line :
        {"sudo: bob : TTY=pts/1 ; PWD=/var/www ; USER=root ; COMMAND=/bin/ls", "cid=c-8f2a9b41", "first_pass=ok",
         "The session cookie is 4096 bytes long", "token = 3600", "auth=basic", "password=${DB_PASSWORD},user=bob",
-        "x password=None y", "secret=***REMOVED***"}) {
+        "x password=None y", "secret=***REMOVED***", "cache_key=3ef86dcfaea21818b904ce6087413e3b", "key=user:1234:profile",
+        "idempotency_key=5f1c2d3e-aaaa-4bbb-8ccc-0123456789ab", "primary_key=id", "> Sec-WebSocket-Key: TtVvwbaLLhOhvve7Z+n4GA==",
+        "STRIPE_PUBLISHABLE_KEY=pk_live_uoJK1t8B0S4cBhoXTy5MODzZJNzgReP2YdZx"}) {
     EXPECT_EQ(redact(plain_line), plain_line);
   }
 }

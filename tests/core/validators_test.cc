@@ -664,7 +664,7 @@ TEST(ValidatorsTest, ParseToleratesNullErrorPointer) {
 TEST(ValidatorsTest, ValidatorNamesListsEveryAcceptedForm) {
   const std::vector<std::string_view>& names = validatorNames();
   EXPECT_EQ(names, (std::vector<std::string_view>{"email", "luhn", "iban", "us-ssn", "phone", "ipv4",
-                                                  "not-placeholder", "holds-credential", "entropy(N)"}));
+                                                  "not-placeholder", "holds-credential", "random-token", "entropy(N)"}));
   for (const std::string_view name : names) {
     if (name == "entropy(N)") continue;
     EXPECT_TRUE(parseValidator(name, nullptr).has_value()) << name;
@@ -720,6 +720,19 @@ TEST(PlaceholdersTest, ConnectionStringsHoldACredentialOnlyWithAPasswordKeyOrTok
                             "postgres://app@db/orders", "Server=db;Integrated Security=true", "Password=;Server=db",
                             "postgres://app:${DB_PASSWORD}@db/orders", ""}) {
     EXPECT_FALSE(holdsCredential(value)) << value;
+  }
+}
+
+TEST(ValidatorsTest, RandomTokensAreGeneratedKeysNotWordsIdsOrShortHex) {
+  for (const char* value : {"01d7a20165dd947d3a213b5dcbd61160", "4ocnI15hr9s894ERmxonxsir1mHxFZGE",
+                            "qB9b253mjUcX7ntkchHdAEqI8xBcGSzVfEvfXct6/XkgQj1yRN8K2XCGOZBsMZ00AC2hq0BO00g8hnh1pjDayg==",
+                            "Zx8Lm2Qp7Rt4_Vw1-Yk3Nb5"}) {
+    EXPECT_TRUE(randomToken(value)) << value;
+  }
+  for (const char* value : {"86d1c73e-e778-4178-aed0-a355fc37af43", "3ef86dcfaea21818b904ce60", "user:1234:profile",
+                            "com.example.payments.signing", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaa1", "ThisIsJustALongCamelCaseName",
+                            "Zx8Lm2Qp7Rt4", "12345678901234567890123"}) {
+    EXPECT_FALSE(randomToken(value)) << value;
   }
 }
 
