@@ -126,7 +126,10 @@ bool holdsNoSecret(std::string_view value) noexcept {
         "unset", "not_set", "notset", "required", "optional", "-", "n/a", "redacted", "hidden",
         "masked", "filtered", "removed", "omitted", "sanitized", "scrubbed", "censored", "missing",
         "absent", "present", "provided", "expired", "invalid", "disabled", "enabled", "granted",
-        "denied", "publickey", "unknown"}) {
+        "denied", "publickey", "unknown",
+        // Authentication methods named as a setting (`auth=oauth2`, `auth: ldap`).
+        "oauth", "oauth2", "oidc", "saml", "saml2", "ldap", "kerberos", "sigv4", "mtls", "hmac", "x509",
+        "anonymous"}) {
     if (equalsIgnoreCase(value, word)) return true;
   }
   return false;
@@ -135,10 +138,11 @@ bool holdsNoSecret(std::string_view value) noexcept {
 bool holdsCredential(std::string_view value) noexcept {
   if (const size_t scheme = value.find("://"); scheme != std::string_view::npos) {
     const std::string_view rest = value.substr(scheme + 3);
-    const size_t path = rest.find_first_of("/?#");
-    const std::string_view authority = rest.substr(0, path);
-    if (const size_t at = authority.rfind('@'); at != std::string_view::npos && at > 0) {
-      const std::string_view user_info = authority.substr(0, at);
+    // The user part ends at the last '@' before the query: a generated password may hold '/'
+    // (`postgres://app:Xk9/mP2@db/app`), so the first '/' does not end it.
+    const std::string_view before_query = rest.substr(0, rest.find_first_of("?#"));
+    if (const size_t at = before_query.rfind('@'); at != std::string_view::npos && at > 0) {
+      const std::string_view user_info = before_query.substr(0, at);
       const size_t colon = user_info.find(':');
       const std::string_view secret = colon == std::string_view::npos ? user_info : user_info.substr(colon + 1);
       // A user name alone (`git@`, `postgres://app@db`) is no credential; a token as the user
@@ -150,7 +154,8 @@ bool holdsCredential(std::string_view value) noexcept {
   static constexpr std::string_view kNames[] = {"password", "pwd", "passwd", "secret", "accountkey",
                                                 "sharedaccesskey", "token", "apikey", "api_key", "sig"};
   for (size_t i = 0; i < value.size(); ++i) {
-    if (value[i] != '=') continue;
+    // `Pwd=…`, and `AWS_SESSION_TOKEN:…` in MongoDB's authMechanismProperties.
+    if (value[i] != '=' && value[i] != ':') continue;
     size_t begin = i;
     while (begin > 0 && (isNameChar(value[begin - 1]) || value[begin - 1] == ' ')) --begin;
     std::string_view name = value.substr(begin, i - begin);
@@ -159,8 +164,11 @@ bool holdsCredential(std::string_view value) noexcept {
     for (std::string_view known : kNames) {
       if (name.size() >= known.size() && equalsIgnoreCase(name.substr(name.size() - known.size()), known)) {
         size_t end = i + 1;
-        while (end < value.size() && value[end] != ';' && value[end] != '&' && value[end] != ' ') ++end;
-        if (!holdsNoSecret(value.substr(i + 1, end - i - 1))) return true;
+        while (end < value.size() && value[end] != ';' && value[end] != '&' && value[end] != ' ' && value[end] != ',') ++end;
+        std::string_view secret = value.substr(i + 1, end - i - 1);
+        // ODBC braces quote a value (`Pwd={Summer-Breeze}`): not a `{name}` template.
+        if (secret.size() > 2 && secret.front() == '{' && secret.back() == '}') secret = secret.substr(1, secret.size() - 2);
+        if (!holdsNoSecret(secret)) return true;
       }
     }
   }
@@ -168,10 +176,8 @@ bool holdsCredential(std::string_view value) noexcept {
 }
 
 bool isAuthScheme(std::string_view word) noexcept {
-  // Also the names of schemes that are a setting (`auth=oauth2`, `auth: ldap`), never a secret.
-  for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm", "apikey",
-                                  "aws4-hmac-sha256", "hoba", "mutual", "oauth", "oauth2", "oidc", "saml",
-                                  "saml2", "ldap", "kerberos", "sigv4", "mtls", "hmac", "x509", "anonymous"}) {
+  for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm",
+                                  "apikey", "aws4-hmac-sha256", "hoba", "mutual"}) {
     if (equalsIgnoreCase(word, scheme)) return true;
   }
   return false;

@@ -263,7 +263,8 @@ class RecordRedactor::JsonWalk {
         replaceValue(*sensitive, decoded, begin, begin + raw.size(), as_any_value);
         return simdjson::SUCCESS;
       }
-      sensitive.reset();
+      // The string was read already: reading it again from `value` is not allowed.
+      return scanString(decoded, tokenOf(raw), key);
     }
     switch (type) {
       case od::json_type::object: {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 
 #include "core/placeholders.h"
 
@@ -111,12 +112,14 @@ namespace {
 Range proseWord(std::string_view text, Range value, bool quoted) {
   if (quoted) return value;
   size_t end = value.begin;
-  while (end < text.size() && !isSpace(text[end]) && text[end] != '"' && text[end] != '\'' && end - value.begin <= 64 &&
+  // Markup ends it too: `<p>Your password is Xk9#mP2</p>`.
+  while (end < text.size() && !isSpace(text[end]) && text[end] != '"' && text[end] != '\'' && text[end] != '<' &&
+         end - value.begin <= 64 &&
          !(text[end] == '\\' && end + 1 < text.size() && (text[end + 1] == '"' || text[end + 1] == '\''))) {
     ++end;
   }
-  // The sentence's full stop or comma is not part of it.
-  while (end > value.begin && (text[end - 1] == '.' || text[end - 1] == ',' || text[end - 1] == ';' || text[end - 1] == ':')) --end;
+  // The sentence's full stop, comma or closing bracket is not part of it.
+  while (end > value.begin && std::string_view(".,;:)]}").find(text[end - 1]) != std::string_view::npos) --end;
   return {value.begin, end};
 }
 
@@ -181,9 +184,9 @@ bool isPasswordWord(std::string_view key) {
          endsWith("passcode");
 }
 
-// A value in prose after a password word: a word of 6 to 64 characters with a letter and a
-// digit or one of the symbols people add to passwords (`hunter22`, `Welcome2024!`, `$ecr3t#`),
-// or anything quoted. Not a quantity, a hash or encoding name (`sha256-hashed`, `utf8`), a path
+// A value in prose after a password word: a word of 6 to 64 characters with a letter and
+// one of the symbols people add to passwords (`Welcome2024!`, `$ecr3t#`) or a digit and no
+// hyphen (`hunter22`), or anything quoted. Not a quantity, a hash or encoding name (`sha256-hashed`, `utf8`), a path
 // or a call; plain words (`incorrect`, `required`, `write-only`) have neither digit nor symbol.
 bool looksLikePassword(std::string_view text, Range value, bool quoted) {
   const std::string_view v = text.substr(value.begin, value.end - value.begin);
@@ -201,7 +204,10 @@ bool looksLikePassword(std::string_view text, Range value, bool quoted) {
       return false;  // a path, a call, a URL, a list: not a password in a sentence
     }
   }
-  if (!letter || !(digit || symbol)) return false;
+  // A digit alone is not enough when a hyphen joins words: `SHA-256`, `12-characters`,
+  // `k8s-managed`, `v2-format` describe a password; `hunter22`, `Welcome2024!` are one.
+  const bool joined_words = v.find('-') != std::string_view::npos;
+  if (!letter || !(symbol || (digit && !joined_words))) return false;
   char folded[8];
   const size_t folded_size = std::min(v.size(), sizeof(folded));
   for (size_t i = 0; i < folded_size; ++i) folded[i] = static_cast<char>(v[i] | 0x20);
@@ -239,11 +245,14 @@ Range extendPastDelimiters(std::string_view text, Range value) {
   const size_t end = value.end;
   if (end >= text.size() || kInner.find(text[end]) == std::string_view::npos) return value;
   if (startsPair(text, end + 1)) return value;
+  // `<password>…</password>`-style markup around the pair: `password=null</digest>`.
+  if (text[end] == '<' && end + 1 < text.size() && text[end + 1] == '/') return value;
   const char delimiter = text[end];
   bool alnum = false;
   size_t run_end = end + 1;
   for (; run_end < text.size() && !isSpace(text[run_end]) && text[run_end] != '"' && text[run_end] != '\''; ++run_end) {
     const char c = text[run_end];
+    if (c == '<' && run_end + 1 < text.size() && text[run_end + 1] == '/') break;  // a closing tag
     if (run_end - end > 256 || c == delimiter || c == '=') return value;
     if (kInner.find(c) != std::string_view::npos && startsPair(text, run_end + 1)) return value;
     alnum |= (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
@@ -281,18 +290,71 @@ bool afterVerdict(std::string_view text, size_t at) {
   return false;
 }
 
+bool equalsFolded(std::string_view word, std::string_view lower) {
+  if (word.size() != lower.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k) {
+    if (static_cast<char>(word[k] | 0x20) != lower[k]) return false;
+  }
+  return true;
+}
+
+// `reset to`, `changed to`, `set to`: a verb that gives a password a new value.
+bool isSettingVerb(std::string_view word) {
+  for (std::string_view verb : {"reset", "set", "changed", "change", "rotated"}) {
+    if (equalsFolded(word, verb)) return true;
+  }
+  return false;
+}
+
+// A colon after a plain word of a sentence (`installation:`, `user):`), not after a key: no
+// separator, digit or capital inside, and none of the words logs use as keys.
+bool isProseWordBeforeColon(std::string_view word) {
+  if (word.empty()) return true;  // `…elastic user (reset with …):`
+  for (size_t k = 0; k < word.size(); ++k) {
+    const char c = word[k];
+    if (!((c >= 'a' && c <= 'z') || (k == 0 && c >= 'A' && c <= 'Z'))) return false;
+  }
+  for (std::string_view key : {"id", "ip", "host", "hostname", "path", "session", "email", "from", "to",
+                               "server", "account", "login", "trace", "job", "span", "request", "name", "file", "dir",
+                               "url", "uri", "status", "code", "error", "reason", "policy", "vault", "secret"}) {
+    if (equalsFolded(word, key)) return false;
+  }
+  return true;
+}
+
+bool hasSymbolOrMixedCase(std::string_view value) {
+  bool lower = false, upper = false;
+  for (char c : value) {
+    if (std::string_view("!@#$%^&*+=?~").find(c) != std::string_view::npos) return true;
+    lower |= c >= 'a' && c <= 'z';
+    upper |= c >= 'A' && c <= 'Z';
+  }
+  return lower && upper;
+}
+
 // A sentence that gives a password further on: `password for user hiro reset to
 // IJVfzsTvKZ0ve6`, `Please use the following password to proceed to installation: 3638eb2b…`,
 // `Password for the elastic user (reset with …): QUk2TvJi2OR*62M`. From a password word, within
 // the same clause (100 bytes, no full stop or semicolon), the word after ` to ` or `: ` is taken
-// when it reads as a password or a code; numbers need 8 digits (`length set to 1024` stays).
+// when it reads as a code, or as a password with a symbol or mixed case; not after a key
+// (`job_id: 7f3a…`, `ip: 10.1.2.3`) or a verb that sets nothing (`sync to AD-server01`).
 void findPasswordsLaterInSentence(const core::Policy& policy, std::string_view text,
                                   std::vector<core::Finding>& out) {
   const auto rule = policy.sensitiveField("password");
   if (!rule) return;
-  auto lower = [&](size_t i) { return static_cast<char>(text[i] | 0x20); };
+  // Lines get here for any field name in them: jump from one `p` or `P` to the next (memchr)
+  // rather than look at every byte.
+  size_t next_lower = 0, next_upper = 0;
+  auto find = [&](char c, size_t from) {
+    const void* at = from < text.size() ? std::memchr(text.data() + from, c, text.size() - from) : nullptr;
+    return at ? static_cast<size_t>(static_cast<const char*>(at) - text.data()) : text.size();
+  };
   for (size_t i = 0; i + 8 <= text.size(); ++i) {
-    if (lower(i) != 'p' || (i > 0 && isKeyChar(text[i - 1]))) continue;
+    if (next_lower < i) next_lower = find('p', i);
+    if (next_upper < i) next_upper = find('P', i);
+    i = std::min(next_lower, next_upper);
+    if (i + 8 > text.size()) break;
+    if (i > 0 && isKeyChar(text[i - 1])) continue;
     size_t word_end = i;
     while (word_end < text.size() && isKeyChar(text[word_end])) ++word_end;
     if (!isPasswordWord(text.substr(i, word_end - i)) || word_end - i > 10) continue;
@@ -304,27 +366,38 @@ void findPasswordsLaterInSentence(const core::Policy& policy, std::string_view t
       i = word_end;
       continue;
     }
+    // `set password for bob to …`: the verb may come before the password word.
+    size_t verb_end = i;
+    while (verb_end > 0 && isBlank(text[verb_end - 1])) --verb_end;
+    size_t verb_begin = verb_end;
+    while (verb_begin > 0 && isKeyChar(text[verb_begin - 1])) --verb_begin;
+    const bool set_before = isSettingVerb(text.substr(verb_begin, verb_end - verb_begin));
     const size_t limit = std::min(text.size(), word_end + 100);
     for (size_t j = word_end; j < limit; ++j) {
       const char c = text[j];
-      if (c == '.' && (j + 1 == text.size() || isSpace(text[j + 1]))) break;
-      if (c == ';' || c == '\n') break;
-      size_t at;
-      if (c == ':' && j + 1 < text.size() && isBlank(text[j + 1])) {
-        at = j + 2;
-      } else if (c == ' ' && text.substr(j, 4) == " to ") {
-        at = j + 4;
-      } else {
-        continue;
-      }
+      if ((c == '.' && (j + 1 == text.size() || isSpace(text[j + 1]))) || c == ';' || c == ',' || c == '\n') break;
+      const bool colon = c == ':' && j + 1 < text.size() && isBlank(text[j + 1]);
+      const bool to = c == ' ' && j + 3 < text.size() && text[j + 1] == 't' && text[j + 2] == 'o' && text[j + 3] == ' ';
+      if (!colon && !to) continue;
+      // The word before: a colon after a key (`user_id:`, `ip:`, `session:`) starts another
+      // field, and ` to ` gives a password only after a verb that sets one (`reset to`).
+      const size_t before_end = j;
+      size_t before_begin = before_end;
+      while (before_begin > word_end && isKeyChar(text[before_begin - 1])) --before_begin;
+      const std::string_view before = text.substr(before_begin, before_end - before_begin);
+      if (colon && !isProseWordBeforeColon(before)) break;
+      if (to && !set_before && !isSettingVerb(before)) continue;
+      size_t at = j + (colon ? 2 : 4);
       while (at < text.size() && isBlank(text[at])) ++at;
       const Range word = proseWord(text, {at, at}, false);
       const std::string_view value = text.substr(word.begin, word.end - word.begin);
-      const bool digits = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
-      if (digits ? value.size() >= 8 : (looksLikeSecretToken(text, word, false) || looksLikePassword(text, word, false))) {
+      // A number is a setting (`length set to 1024`) unless it is long enough for a PIN-less code.
+      const bool number = !value.empty() && value.find_first_not_of("0123456789") == std::string_view::npos;
+      if (number ? value.size() >= 8
+                 : (looksLikeSecretToken(text, word, false) || (looksLikePassword(text, word, false) && hasSymbolOrMixedCase(value)))) {
         if (!core::holdsNoSecret(value)) out.push_back({*rule, word.begin, word.end});
-        break;
       }
+      break;
     }
     i = word_end;
   }
@@ -347,6 +420,9 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       size_t key_end = i;
       while (key_end > 0 && isBlank(text[key_end - 1]) && i - key_end < 2) --key_end;
       Range key = keyBefore(text, key_end, quoted);
+      // Only a sensitive name's value is looked at: reading every value would make a line of
+      // `a=a=a=…` quadratic.
+      if (key.end <= key.begin || !policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) continue;
       size_t at = i + 1;
       if (at < text.size() && text[at] == '>') ++at;
       while (at < text.size() && isBlank(text[at]) && at - i < 4) ++at;
@@ -364,10 +440,12 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
         }
       }
       addIfSensitive(policy, text, key, value, out, at < text.size() && text[at] != '"' && text[at] != '\'');
+      // A value is one value: `password=password=…` is not read again from each '='.
+      if (value.end > i + 1) i = value.end - 1;
     } else if (c == ':') {
       bool quoted = false;
       const Range key = keyBefore(text, i, quoted);
-      if (key.end <= key.begin) continue;
+      if (key.end <= key.begin || !policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) continue;
       size_t at = i + 1;
       // `10:00:01`, `http://`, `std::` are not key-value pairs: require a blank or a quote, or
       // a Go struct printed with %+v (`{Host:db01 User:app Password:s3cr3t}`): a capitalised
@@ -430,6 +508,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       }
       if (opensObject(text, value.end)) continue;
       addIfSensitive(policy, text, key, value, out, unquoted);
+      if (value.end > i + 1) i = value.end - 1;
     } else if (c == '<' && i + 1 < text.size() && text[i + 1] != '/') {
       // An XML element: `<password>…</password>`, `<secretAccessKey>…</secretAccessKey>`.
       size_t name_end = i + 1;
@@ -441,9 +520,11 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
           text.substr(close + 2, name.size()) != name || text.substr(close + 2 + name.size(), 1) != ">") {
         continue;
       }
+      // An element not named for a secret (`<p>Your password is …</p>`) is read on inside.
+      if (!policy.sensitiveField(name)) continue;
       addIfSensitive(policy, text, {i + 1, name_end}, {name_end + 1, close}, out);
       i = close - 1;
-    } else if (c == ' ' && i > 0 && text.substr(i, 3) == " is" && i + 3 < text.size() &&
+    } else if (c == ' ' && i > 0 && i + 3 < text.size() && text[i + 1] == 'i' && text[i + 2] == 's' &&
                (text[i + 3] == ' ' || text[i + 3] == ':')) {
       // A sentence: `MYSQL_PWD is itv72py6…`, `token is 7DYNc3jk…`. After a plain word the
       // value must read like a code or key; after an identifier (`DD_API_KEY`) anything but a

@@ -136,6 +136,12 @@ TEST(RulePacksTest, ConnectionStringFieldsOnlyWithACredential) {
         R"(database_url = "amqp://guest:**@rabbitmq:5672//")"}) {
     EXPECT_EQ(redact(plain_line), plain_line);
   }
+  // A long refused value (read once by the validator) is scanned without reading it twice: this
+  // corrupted the heap.
+  std::string uri = "mongodb://mongo-0.mongo.db.svc.cluster.local:27017/orders?replicaSet=rs0";
+  for (int i = 0; i < 150; ++i) uri += "&a=x";
+  const std::string line = R"({"mongodb_uri":")" + uri + R"(","ghp":"ghp_0123456789abcdefghijABCDEFGHIJ012345"})";
+  EXPECT_EQ(redact(line), R"({"mongodb_uri":")" + uri + R"(","ghp":"[REDACTED:github-pat-classic]"})");
 }
 
 }  // namespace

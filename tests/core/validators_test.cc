@@ -712,7 +712,9 @@ TEST(PlaceholdersTest, ConnectionStringsHoldACredentialOnlyWithAPasswordKeyOrTok
                             "https://0123456789abcdef0123456789abcdef@o1.ingest.sentry.io/2",
                             "Server=db;User Id=a;Password=Xk9mP2qL;", "host=db user=app password=Xk9mP2qL",
                             "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=Zx8Lm2Qp7Rt4==",
-                            "https://a.blob.core.windows.net/c?sv=2022-11-02&sig=Zx8Lm2Qp7Rt4%3D"}) {
+                            "https://a.blob.core.windows.net/c?sv=2022-11-02&sig=Zx8Lm2Qp7Rt4%3D",
+                            "postgres://app:Xk9/mP2+qL7ZtR4w@db01:5432/app", "Server=db01;Uid=sa;Pwd={Summer-Breeze};",
+                            "mongodb://h/?authMechanism=MONGODB-AWS&authMechanismProperties=AWS_SESSION_TOKEN:FQoGZXIvYXdzEJr"}) {
     EXPECT_TRUE(holdsCredential(value)) << value;
   }
   for (const char* value : {"postgres://orders-db:5432/orders?sslmode=require", "postgres://svc:****@db/orders",

@@ -239,6 +239,10 @@ TEST_F(RecordRedactorTest, TextFieldsLeaveCodeQuantitiesListsAndReferencesAlone)
   // Linear on a line of delimiters (was quadratic): 40,000 pairs.
   std::string many;
   for (int i = 0; i < 40000; ++i) many += "secret=a&";
+  // Nor on a line of one long value read from every '=' (was quadratic): 200,000 names.
+  std::string names;
+  for (int i = 0; i < 200000; ++i) names += "secret=";
+  EXPECT_EQ(redact(names), "secret=[REDACTED:password-field]");
   EXPECT_EQ(redact(many).size(), many.size() + 40000 * (std::string("[REDACTED:password-field]").size() - 1));
 }
 
@@ -268,6 +272,12 @@ TEST_F(RecordRedactorTest, PasswordsInSentences) {
   EXPECT_EQ(redact("the password is \"correct horse\" for bob"), "the password is \"[REDACTED:password-field]\" for bob");
   EXPECT_EQ(redact("reset done, new passwd: Welcome2024! (expires)"), "reset done, new passwd: [REDACTED:password-field] (expires)");
   EXPECT_EQ(redact("MYSQL_ROOT_PASSWORD is Zx8;Lm2&Qp ok"), "MYSQL_ROOT_PASSWORD is [REDACTED:password-field] ok");
+  EXPECT_EQ(redact("user created (temporary password is Synth3tic9), expires 24h"),
+            "user created (temporary password is [REDACTED:password-field]), expires 24h");
+  EXPECT_EQ(redact("<p>Your password is Synth3tic9</p>"), "<p>Your password is [REDACTED:password-field]</p>");
+  EXPECT_EQ(redact("admin: set password for bob to HJ9ZRijWy9uEaVEC8"), "admin: set password for bob to [REDACTED:password-field]");
+  EXPECT_EQ(redact("Generated password for the elastic user: qLT2^3OnyjByc^@pkm"),
+            "Generated password for the elastic user: [REDACTED:password-field]");
   // Further on in the sentence, after ` to ` or `: `.
   EXPECT_EQ(redact("password for user hiro reset to IJVfzsTvKZ0ve6 by admin"),
             "password for user hiro reset to [REDACTED:password-field] by admin");
@@ -282,7 +292,14 @@ TEST_F(RecordRedactorTest, PasswordsInSentences) {
         "token is abc-def!", "the pass is hunter22", "compass is 4west!", "password length set to 1024",
         "Password reset link sent to the user. Token: none", "Failed password for invalid user admin from 10.0.0.1 port 22 ssh2",
         "password hashing migrated to argon2id", "password for bob changed to default", "password expiry: 90 days",
-        "Failed password for root from 10.0.0.1 port 22 ssh2 detail: 4024007186071331"}) {
+        "Failed password for root from 10.0.0.1 port 22 ssh2 detail: 4024007186071331",
+        // Review findings: keys after a password word, verbs that set nothing, descriptions.
+        "Password reset email queued, job_id: 7f3a9c2e1b4d", "password change for user_id: 12345678",
+        "password reset requested from ip: 10.1.2.3 session: s-9f8e7d6c", "password check failed for user: alice2",
+        "password sync to AD-server01 failed", "password policy updated to level-3", "copying /etc/passwd to backup01",
+        "Updated PWD to build42 dir", "password is SHA-256 hashed", "password is 12-characters long",
+        "password is k8s-managed", "password is FIPS140-2 compliant", "password is: v2-format",
+        "ok <digest>secret=null</digest>", "set password policy to strict", "driver <id>secret=(none)</id>"}) {
     EXPECT_EQ(redact(line), line);
   }
 }
