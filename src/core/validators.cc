@@ -374,7 +374,8 @@ bool randomToken(std::string_view value) noexcept {
   for (char c : value) {
     const bool is_digit = c >= '0' && c <= '9';
     const bool is_letter = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!is_digit && !is_letter && c != '+' && c != '/' && c != '_' && c != '-') return false;
+    // '%': base64 in a cookie or query string is percent-encoded (`…%3D`).
+    if (!is_digit && !is_letter && c != '+' && c != '/' && c != '_' && c != '-' && c != '%') return false;
     digit |= is_digit;
     letter |= is_letter;
     hex_only &= is_digit || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');

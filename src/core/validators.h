@@ -65,8 +65,8 @@ double shannonEntropy(std::string_view bytes) noexcept;
 
 bool entropyAtLeast(std::string_view bytes, double min_bits_per_byte) noexcept;
 
-// Whether `value` reads as a generated key rather than a word, id or hash: 20 to 512 base64,
-// base64url or hex characters with letters and digits, at least 3 bits of entropy per byte;
+// Whether `value` reads as a generated key rather than a word, id or hash: 20 to 512 base64
+// (also percent-encoded), base64url or hex characters with letters and digits, at least 3 bits of entropy per byte;
 // not a UUID, no dots (names, versions, JWTs have rules of their own), hex only from 32 digits.
 bool randomToken(std::string_view value) noexcept;
 

@@ -100,7 +100,8 @@ TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
         "ci: echo adhiOiHoIH02Imm | docker login -u ci --password-stdin", "7z a -pusBGzZOIo8MZPPa backup.7z",
         "x api__key=Zx8Lm2Qp7Rt4Vw1", R"({"Api:Key":"Zx8Lm2Qp7Rt4Vw1"})", R"({"x-api-key":"Zx8Lm2Qp7Rt4Vw1"})",
         "user=bob MAILCHIMP_KEY=01d7a20165dd947d3a213b5dcbd61160 status=ok", R"({"storage.key": "4ocnI15hr9s894ERmxonxsir1mHxFZGE"})",
-        "PrimaryKey: qB9b253mjUcX7ntkchHdAEqI8xBcGSzVfEvfXct6/XkgQj1yRN8K2XCGOZBsMZ00AC2hq0BO00g8hnh1pjDayg=="}) {
+        "PrimaryKey: qB9b253mjUcX7ntkchHdAEqI8xBcGSzVfEvfXct6/XkgQj1yRN8K2XCGOZBsMZ00AC2hq0BO00g8hnh1pjDayg==",
+        "restored session laravel_session=eyJpdiI6IkVxZ2hJNmlxN0x3Z0dKbWZ3%3D for user_id=42"}) {
     const std::string out = redact(secret_line);
     EXPECT_NE(out.find("[REDACTED:"), std::string::npos) << secret_line << " -> " << out;
   }
@@ -109,7 +110,7 @@ TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
         "The session cookie is 4096 bytes long", "token = 3600", "auth=basic", "password=${DB_PASSWORD},user=bob",
         "x password=None y", "secret=***REMOVED***", "cache_key=3ef86dcfaea21818b904ce6087413e3b", "key=user:1234:profile",
         "idempotency_key=5f1c2d3e-aaaa-4bbb-8ccc-0123456789ab", "primary_key=id", "> Sec-WebSocket-Key: TtVvwbaLLhOhvve7Z+n4GA==",
-        "STRIPE_PUBLISHABLE_KEY=pk_live_uoJK1t8B0S4cBhoXTy5MODzZJNzgReP2YdZx"}) {
+        "STRIPE_PUBLISHABLE_KEY=pk_live_uoJK1t8B0S4cBhoXTy5MODzZJNzgReP2YdZx", "ssh session=3 opened", "session: closed"}) {
     EXPECT_EQ(redact(plain_line), plain_line);
   }
 }
