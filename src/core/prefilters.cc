@@ -199,6 +199,29 @@ bool holdsEmailShape(std::string_view text) {
   return false;
 }
 
+// Every number the international phone rule matches and its validator accepts (7 or more
+// digits) starts like this; '+' and "(ddd)" are rare enough in logs to look at each one.
+bool holdsPhoneShape(std::string_view text) {
+  const unsigned char* s = bytes(text);
+  const size_t size = text.size();
+  for (size_t i = text.find('+'); i != std::string_view::npos; i = text.find('+', i + 1)) {
+    if (i + 1 >= size || s[i + 1] < '1' || s[i + 1] > '9') continue;
+    unsigned digits = 0;
+    for (size_t j = i + 1; j < size && j - i <= 48; ++j) {
+      const unsigned char c = s[j];
+      if (isDigit(c)) {
+        if (++digits >= 7) return true;
+      } else if (c != ' ' && c != '.' && c != '-' && c != '(' && c != ')') {
+        break;
+      }
+    }
+  }
+  for (size_t i = text.find('('); i != std::string_view::npos; i = text.find('(', i + 1)) {
+    if (i + 4 < size && isDigit(s[i + 1]) && isDigit(s[i + 2]) && isDigit(s[i + 3]) && s[i + 4] == ')') return true;
+  }
+  return false;
+}
+
 }  // namespace
 
 unsigned shapesIn(std::string_view text, unsigned wanted) noexcept {
@@ -206,6 +229,7 @@ unsigned shapesIn(std::string_view text, unsigned wanted) noexcept {
   const size_t size = text.size();
   unsigned found = 0;
   if ((wanted & kEmailShape) && holdsEmailShape(text)) found |= kEmailShape;
+  if ((wanted & kPhoneShape) && holdsPhoneShape(text)) found |= kPhoneShape;
   // Shapes span at most 16 bytes, so blocks of 64 overlap by 16 and only the first 48
   // positions of each are looked at (all of them in the last block).
   for (size_t base = 0; base < size && (wanted & kNumberShapes & ~found) != 0; base += 48) {
@@ -232,7 +256,7 @@ unsigned shapesIn(std::string_view text, unsigned wanted) noexcept {
 std::optional<Prefilter> parsePrefilter(std::string_view name, std::string* error) {
   static constexpr std::pair<std::string_view, unsigned> kShapes[] = {
       {"card-number", kCardNumberShape}, {"us-ssn", kUsSsnShape}, {"iban", kIbanShape},
-      {"email", kEmailShape}};
+      {"email", kEmailShape}, {"phone", kPhoneShape}};
   for (const auto& [known, shape] : kShapes) {
     if (name == known) return Prefilter{std::string(name), shape};
   }

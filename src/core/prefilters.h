@@ -34,6 +34,9 @@ inline constexpr unsigned kNumberShapes = kCardNumberShape | kUsSsnShape | kIban
 // An '@' after a local-part character, then letters, digits, dots and dashes starting with a
 // letter or digit and holding a dot followed by two letters.
 inline constexpr unsigned kEmailShape = 8;
+// A '+' then a digit 1-9 and at least six more digits before anything but digits, spaces, dots,
+// dashes and parentheses; or '(', three digits, ')'.
+inline constexpr unsigned kPhoneShape = 16;
 
 // Which of the `wanted` shapes occur in `text`: the number shapes in one pass (SIMD byte
 // classes per 64-byte block, exact checks only where a block's classes allow a shape), the

@@ -68,7 +68,7 @@ TEST(PackLoaderTest, UnknownKeyIsAnErrorWithItsLine) {
 
 TEST(PackLoaderTest, UnknownPrefilterListsTheAllowedOnes) {
   EXPECT_EQ(loadError(std::string(kRuleHead) + "    pattern: 'x'\n    prefilter: digits\n"),
-            ":7: unknown prefilter 'digits'; allowed: card-number, us-ssn, iban, email (in rule 'my-rule')");
+            ":7: unknown prefilter 'digits'; allowed: card-number, us-ssn, iban, email, phone (in rule 'my-rule')");
 }
 
 TEST(PackLoaderTest, UnknownActionListsTheAllowedOnes) {

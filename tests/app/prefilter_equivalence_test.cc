@@ -72,7 +72,20 @@ std::string generatedLine(std::mt19937& random) {
   for (size_t p = 0; p < pieces; ++p) {
     line += kGlue[pick(kGlue.size())];
     const char separator = "- "[pick(2)];
-    switch (pick(11)) {
+    switch (pick(13)) {
+      case 11:
+      case 12: {
+        // Phone-ish: '+', '(' and digit groups in every grouping, valid calling codes or not.
+        static const char* kStarts[] = {"+", "+1 ", "+44 ", "+49", "(", "+1 (", "+33 (0)", "+0", "+999 ", "00"};
+        std::string phone = kStarts[pick(std::size(kStarts))];
+        const size_t groups = 1 + pick(5);
+        for (size_t k = 0; k < groups; ++k) {
+          phone += digits(1 + pick(5));
+          phone += std::string(" .-)") [pick(4)];
+        }
+        line += phone;
+        break;
+      }
       case 9:
       case 10: {
         // E-mail-ish: words, dots and dashes around an '@'.

@@ -7,7 +7,7 @@
 namespace veil::core {
 namespace {
 
-constexpr unsigned kAll = kNumberShapes | kEmailShape;
+constexpr unsigned kAll = kNumberShapes | kEmailShape | kPhoneShape;
 
 TEST(PrefiltersTest, FindsEachShapeInItsUsualForms) {
   EXPECT_EQ(shapesIn("card=4526018159083012 ok", kAll), kCardNumberShape);
@@ -20,6 +20,10 @@ TEST(PrefiltersTest, FindsEachShapeInItsUsualForms) {
   EXPECT_TRUE(shapesIn("GB98 WEST 3387 5004 7439 57", kAll) & kIbanShape);
   EXPECT_EQ(shapesIn("from Jane.Doe+alerts@Mail.Example.COM:", kAll), kEmailShape);
   EXPECT_EQ(shapesIn("x@y.io", kAll), kEmailShape);
+  EXPECT_EQ(shapesIn("sms to +447946095812 ok", kAll), kPhoneShape);
+  EXPECT_EQ(shapesIn("caller \"+44 20 7946 0958\"", kAll), kPhoneShape);
+  EXPECT_EQ(shapesIn("callback +1 (415) 555-2671", kAll), kPhoneShape);
+  EXPECT_EQ(shapesIn("phone (555) 234-5678", kAll), kPhoneShape);
 }
 
 TEST(PrefiltersTest, PassesOverTheNumbersOfOrdinaryLogs) {
@@ -36,6 +40,7 @@ TEST(PrefiltersTest, PassesOverTheNumbersOfOrdinaryLogs) {
            "CPU12 MEM34 at 0x7fff5fbff8c8",
            "java.lang.Object@6d06d69c handled by worker@pool-3 on root@localhost",
            "@example.com and a@.com and a@b.c and trailing x@",
+           "tz +0000 and +08:00, latency +1500 ms, f(x) and (12) and (1234)",
        }) {
     EXPECT_EQ(shapesIn(line, kAll), 0u) << line;
   }
@@ -79,7 +84,7 @@ TEST(PrefiltersTest, NamesAreCheckedWithTheAllowedOnesListed) {
   std::string error;
   EXPECT_TRUE(parsePrefilter("card-number", &error).has_value());
   EXPECT_FALSE(parsePrefilter("cards", &error).has_value());
-  EXPECT_EQ(error, "unknown prefilter 'cards'; allowed: card-number, us-ssn, iban, email");
+  EXPECT_EQ(error, "unknown prefilter 'cards'; allowed: card-number, us-ssn, iban, email, phone");
 }
 
 }  // namespace
