@@ -19,6 +19,18 @@ LoadedPolicy defaultPacks() {
   return buildPolicy(options);
 }
 
+// Redacts records with the default packs, as `veil` does.
+struct DefaultRedaction {
+  LoadedPolicy loaded = defaultPacks();
+  formats::RecordRedactor records{*loaded.policy};
+  formats::Workspace workspace{*loaded.policy};
+  std::string operator()(const std::string& line) {
+    std::string out;
+    records.redact(workspace, line, out);
+    return out;
+  }
+};
+
 TEST(RulePacksTest, EveryBundledRuleFindsItsExamplesAndSparesItsLookAlikes) {
   PolicyOptions options;
   options.packs = {"all"};
@@ -86,14 +98,7 @@ TEST(RulePacksTest, LongSecretValuesAreMaskedWhole) {
 // Field names of the bundled packs in the syntaxes logs use, with the values a look-alike
 // would hold beside them: what must go, and what must stay.
 TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
-  const LoadedPolicy loaded = defaultPacks();
-  formats::RecordRedactor records(*loaded.policy);
-  formats::Workspace workspace(*loaded.policy);
-  auto redact = [&](const std::string& line) {
-    std::string out;
-    records.redact(workspace, line, out);
-    return out;
-  };
+  DefaultRedaction redact;
   for (const std::string secret_line :
        {"declined cvv: 698 retry", "applicant SSN = 273220939", "cfg cvc => 664", "error = MYSQL_PWD is itv72py6DaCBK2",
         "<social_security_number>013306871</social_security_number>", "Pwd={Xk9mP2qL7vR4};",
@@ -118,14 +123,7 @@ TEST(RulePacksTest, BundledFieldNamesAcrossSyntaxes) {
 // connection-string-field masks a connection string that holds a credential, in text and JSON,
 // and keeps one that holds none (its validator: holds-credential).
 TEST(RulePacksTest, ConnectionStringFieldsOnlyWithACredential) {
-  const LoadedPolicy loaded = defaultPacks();
-  formats::RecordRedactor records(*loaded.policy);
-  formats::Workspace workspace(*loaded.policy);
-  auto redact = [&](const std::string& line) {
-    std::string out;
-    records.redact(workspace, line, out);
-    return out;
-  };
+  DefaultRedaction redact;
   EXPECT_EQ(redact(R"({"database_url":"mongodb://app:Zx8Lm2Qp7Rt4@mongo-0:27017/orders","level":"info"})"),
             R"({"database_url":"[REDACTED:connection-string-field]","level":"info"})");
   EXPECT_EQ(redact("DATABASE_URL=postgres://svc:Zx8Lm2Qp7Rt4@db:5432/orders"), "DATABASE_URL=[REDACTED:connection-string-field]");

@@ -128,6 +128,17 @@ TEST(LineFilterTest, EveryThreadCountGivesTheSameBytesInOrder) {
 // A private key printed line by line: its BEGIN line is a finding, and the base64 lines after
 // it are masked too however the input is cut into batches and whichever thread redacts them;
 // the END line, public keys and whatever follows a block are kept.
+// Compares line by line, so that a failure names the first line that differs.
+void expectSameLines(const std::string& output, const std::string& expected, unsigned threads, size_t flush) {
+  std::istringstream got(output), want(expected);
+  std::string got_line, want_line;
+  for (int line = 1; std::getline(want, want_line); ++line) {
+    ASSERT_TRUE(std::getline(got, got_line)) << "output ends before line " << line;
+    ASSERT_EQ(got_line, want_line) << "line " << line << ", " << threads << " threads, reads of " << flush;
+  }
+  EXPECT_EQ(output, expected);
+}
+
 TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
   const auto rules = testing::foundationRules();  // the last is private-key-header
   auto policy = testing::makePolicy(rules);
@@ -187,14 +198,7 @@ TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
       options.flush_bytes = flush;
       LineFilterResult result;
       const std::string output = filtered(input, options, &result, policy);
-      // Line by line: a failure names the first line that differs.
-      std::istringstream got(output), want(expected);
-      std::string got_line, want_line;
-      for (int line = 1; std::getline(want, want_line); ++line) {
-        ASSERT_TRUE(std::getline(got, got_line)) << "output ends before line " << line;
-        ASSERT_EQ(got_line, want_line) << "line " << line << ", " << threads << " threads, reads of " << flush;
-      }
-      EXPECT_EQ(output, expected);
+      ASSERT_NO_FATAL_FAILURE(expectSameLines(output, expected, threads, flush));
       EXPECT_EQ(result.lines_redacted, masked_lines) << threads << " threads, reads of " << flush;
       const size_t rule = rules.size() - 1;
       ASSERT_GT(result.findings_per_rule.size(), rule);
@@ -235,13 +239,7 @@ TEST(LineFilterTest, ValuesNamedOnTheLineBeforeAreMaskedAcrossBatches) {
       options.flush_bytes = flush;
       LineFilterResult result;
       const std::string output = filtered(input, options, &result, policy);
-      std::istringstream got(output), want(expected);
-      std::string got_line, want_line;
-      for (int line = 1; std::getline(want, want_line); ++line) {
-        ASSERT_TRUE(std::getline(got, got_line)) << "output ends before line " << line;
-        ASSERT_EQ(got_line, want_line) << "line " << line << ", " << threads << " threads, reads of " << flush;
-      }
-      EXPECT_EQ(output, expected);
+      ASSERT_NO_FATAL_FAILURE(expectSameLines(output, expected, threads, flush));
       EXPECT_EQ(result.lines_redacted, masked) << threads << " threads, reads of " << flush;
     }
   }
