@@ -195,4 +195,15 @@ std::optional<KeyBodySpan> keyBodySpan(std::string_view record) {
   return found;
 }
 
+std::optional<RecordMessage> jsonRecordMessage(std::string_view record) {
+  if (!isJsonRecord(record)) return std::nullopt;
+  std::optional<RecordMessage> found;
+  anyJsonStringValue(record, [&](std::string_view member, std::string_view value, size_t at) {
+    if (!isMessageMember(member)) return false;
+    found = RecordMessage{value, at};
+    return true;
+  });
+  return found;
+}
+
 }  // namespace veil::formats

@@ -38,4 +38,14 @@ struct KeyBodySpan {
 };
 std::optional<KeyBodySpan> keyBodySpan(std::string_view record);
 
+// The message member (`log`, `msg`, `message` …) of a JSON record as its raw text (JSON
+// escapes kept, a trailing escaped newline left off) and where that starts in the record;
+// nullopt for a text record or one without such a member. Other formats/ modules that carry
+// context from one printed line to the next read the line from here too.
+struct RecordMessage {
+  std::string_view text;
+  size_t at = 0;
+};
+std::optional<RecordMessage> jsonRecordMessage(std::string_view record);
+
 }  // namespace veil::formats

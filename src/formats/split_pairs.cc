@@ -1,6 +1,7 @@
 #include "formats/split_pairs.h"
 
 #include "core/placeholders.h"
+#include "formats/key_block.h"
 
 namespace veil::formats {
 namespace {
@@ -18,12 +19,15 @@ size_t keyColumn(std::string_view line, std::string_view word) {
   return std::string_view::npos;
 }
 
-// The scalar after `key:` to the end of the line, without blanks or one pair of quotes.
+// The scalar after `key:` to the end of the line, without blanks or one pair of quotes (also
+// JSON-escaped quotes: the line may be the raw message of a JSON record).
 std::pair<size_t, size_t> scalarAfter(std::string_view line, size_t from) {
   size_t begin = from;
   while (begin < line.size() && isBlank(line[begin])) ++begin;
   size_t end = line.size();
   while (end > begin && (isBlank(line[end - 1]) || line[end - 1] == '\r')) --end;
+  const std::string_view value = line.substr(begin, end - begin);
+  if (value.size() >= 4 && value.starts_with("\\\"") && value.ends_with("\\\"")) return {begin + 2, end - 2};
   if (end - begin >= 2 && (line[begin] == '"' || line[begin] == '\'') && line[end - 1] == line[begin]) {
     ++begin;
     --end;
@@ -31,10 +35,29 @@ std::pair<size_t, size_t> scalarAfter(std::string_view line, size_t from) {
   return {begin, end};
 }
 
+std::optional<SplitValue> inText(const core::Policy& policy, std::string_view previous, std::string_view line);
+
 }  // namespace
 
 std::optional<SplitValue> valueNamedByPreviousLine(const core::Policy& policy, std::string_view previous,
                                                    std::string_view line) {
+  // A container's lines in Docker's json-file records: the pair is in their messages.
+  if (const auto message = jsonRecordMessage(line)) {
+    const auto before = jsonRecordMessage(previous);
+    if (!before) return std::nullopt;
+    auto found = inText(policy, before->text, message->text);
+    if (found) {
+      found->begin += message->at;
+      found->end += message->at;
+    }
+    return found;
+  }
+  return inText(policy, previous, line);
+}
+
+namespace {
+
+std::optional<SplitValue> inText(const core::Policy& policy, std::string_view previous, std::string_view line) {
   constexpr std::string_view kName = "name:";
   constexpr std::string_view kValue = "value:";
   if (!policy.fields() || line.size() < kValue.size() + 2) return std::nullopt;
@@ -57,5 +80,7 @@ std::optional<SplitValue> valueNamedByPreviousLine(const core::Policy& policy, s
   if (value.size() <= 2 && (value[0] == '|' || value[0] == '>')) return std::nullopt;
   return SplitValue{*rule, begin, end};
 }
+
+}  // namespace
 
 }  // namespace veil::formats

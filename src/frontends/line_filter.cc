@@ -164,8 +164,9 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
       // The private-key rules have changed a line that opens a block.
       if (changed && key_rule && formats::opensKeyBlock(line)) key_open = true;
     }
-    // Only a line with a sensitive field name in it can name the next line's value.
-    previous = workspace.scan.sawFieldLiteral() ? line : std::string_view{};
+    // Only a line with a sensitive field name in it can name the next line's value. A JSON
+    // record's scan ends with its last member, not its message: keep every one.
+    previous = workspace.scan.sawFieldLiteral() || (!line.empty() && line.front() == '{') ? line : std::string_view{};
     if (changed) {
       ++batch.lines_redacted;
       if (crlf) batch.redacted.push_back('\r');

@@ -224,6 +224,13 @@ TEST(LineFilterTest, ValuesNamedOnTheLineBeforeAreMaskedAcrossBatches) {
     input += prefix + indent + "  value: " + value + "\n";
     expected += prefix + indent + "  value: [REDACTED:password-field]\n";
     ++masked;
+    // The same printed by a container into Docker's json-file log, the value quoted.
+    const std::string json_name = R"({"log":")" + indent + R"(- name: DB_PASSWORD\n","stream":"stdout"})" "\n";
+    input += json_name;
+    expected += json_name;
+    input += R"({"log":")" + indent + R"(  value: \")" + value + R"(\"\n","stream":"stdout"})" "\n";
+    expected += R"({"log":")" + indent + R"(  value: \"[REDACTED:password-field]\"\n","stream":"stdout"})" "\n";
+    ++masked;
     // Not named by a sensitive field, not lined up, a placeholder: kept.
     for (const std::string& line : {indent + "- name: LOG_LEVEL", indent + "  value: " + value,
                                    indent + "- name: DB_PASSWORD", indent + "    value: " + value,
