@@ -165,8 +165,11 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
       if (changed && key_rule && formats::opensKeyBlock(line)) key_open = true;
     }
     // Only a line with a sensitive field name in it can name the next line's value. A JSON
-    // record's scan ends with its last member, not its message: keep every one.
-    previous = workspace.scan.sawFieldLiteral() || (!line.empty() && line.front() == '{') ? line : std::string_view{};
+    // record's scan ends with its last member, not its message: keep one that says `name:`.
+    const bool json = !line.empty() && line.front() == '{';
+    previous = (json ? line.find("name:") != std::string_view::npos : workspace.scan.sawFieldLiteral())
+                   ? line
+                   : std::string_view{};
     if (changed) {
       ++batch.lines_redacted;
       if (crlf) batch.redacted.push_back('\r');
