@@ -161,6 +161,7 @@ bool checkLuhn(std::string_view candidate, double) noexcept { return luhnValid(c
 bool checkIban(std::string_view candidate, double) noexcept { return ibanValid(candidate); }
 bool checkUsSsn(std::string_view candidate, double) noexcept { return usSsnValid(candidate); }
 bool checkPhone(std::string_view candidate, double) noexcept { return phoneValid(candidate); }
+bool checkPhoneFormat(std::string_view candidate, double) noexcept { return phoneFormatValid(candidate); }
 bool checkIpv4(std::string_view candidate, double) noexcept { return ipv4Valid(candidate); }
 bool checkEmail(std::string_view candidate, double) noexcept { return emailDomainPlausible(candidate); }
 bool checkNotPlaceholder(std::string_view candidate, double) noexcept { return !holdsNoSecret(candidate); }
@@ -175,12 +176,13 @@ struct PlainValidator {
   Validator::Check check;
 };
 
-constexpr std::array<PlainValidator, 9> kPlainValidators = {{
+constexpr std::array<PlainValidator, 10> kPlainValidators = {{
     {"email", &checkEmail},
     {"luhn", &checkLuhn},
     {"iban", &checkIban},
     {"us-ssn", &checkUsSsn},
     {"phone", &checkPhone},
+    {"phone-format", &checkPhoneFormat},
     {"ipv4", &checkIpv4},
     {"not-placeholder", &checkNotPlaceholder},
     {"holds-credential", &checkHoldsCredential},
@@ -294,7 +296,16 @@ bool usSsnValid(std::string_view ssn) noexcept {
   return std::find(kKnownFakeSsns.begin(), kKnownFakeSsns.end(), all) == kKnownFakeSsns.end();
 }
 
-bool phoneValid(std::string_view phone) noexcept {
+namespace {
+bool phoneValidAs(std::string_view phone, bool nanp_rules) noexcept;
+}  // namespace
+
+bool phoneValid(std::string_view phone) noexcept { return phoneValidAs(phone, true); }
+bool phoneFormatValid(std::string_view phone) noexcept { return phoneValidAs(phone, false); }
+
+namespace {
+// `nanp_rules`: NANP numbers must also have a plausible area code and exchange (2-9 first).
+bool phoneValidAs(std::string_view phone, bool nanp_rules) noexcept {
   // Room for the longest E.164 number behind a "00" international prefix.
   std::array<char, kMaxPhoneDigits + 2> digits;
   size_t count = 0;
@@ -335,15 +346,17 @@ bool phoneValid(std::string_view phone) noexcept {
     const std::string_view subscriber = number.substr(code_length);
     if (looksFabricated(subscriber)) return false;
     // Country code 1 is the NANP, whose numbers all have exactly ten digits.
-    return number.front() != '1' || nanpValid(subscriber);
+    if (number.front() != '1') return true;
+    return nanp_rules ? nanpValid(subscriber) : subscriber.size() == kNanpDigits;
   }
 
-  if (number.size() == kNanpDigits && number.front() != '0') return nanpValid(number);
+  if (number.size() == kNanpDigits && number.front() != '0') return !nanp_rules || nanpValid(number);
   if (number.size() != kNanpDigits && number.size() != kNanpDigits + 1) return false;
   // A leading trunk prefix (0, or NANP's 1) is not part of the subscriber's number.
   if (number.front() == '0' || number.front() == '1') return !looksFabricated(number.substr(1));
   return true;
 }
+}  // namespace
 
 bool ipv4Valid(std::string_view ip) noexcept {
   size_t pos = 0;

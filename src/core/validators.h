@@ -52,6 +52,9 @@ bool usSsnValid(std::string_view ssn) noexcept;
 // not starting 0/1); 10 digits starting with a trunk 0, or 11 digits, pass otherwise.
 // Rejects all-same-digit numbers and runs like 1234567890 or 9876543210.
 bool phoneValid(std::string_view phone) noexcept;
+// phoneValid without the NANP area-code and exchange rules: for numbers whose writing already
+// says phone (`+1 …`, `(415) 555-…`), where a made-up area code is still someone's number.
+bool phoneFormatValid(std::string_view phone) noexcept;
 
 // Dotted quad, each octet 0..255 without leading zeros beyond "0", not 0.0.0.0; (version-like
 // 1.2.3.4 strings still pass: context is the rule's job).

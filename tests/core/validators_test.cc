@@ -368,6 +368,13 @@ TEST(ValidatorsTest, UsSsnRejectsOtherShapes) {
 // France 01 99 00, Australia 02 5550) or are made up.
 
 TEST(ValidatorsTest, PhoneAcceptsInternationalForms) {
+  EXPECT_TRUE(phoneFormatValid("(078) 123-4567"));
+  EXPECT_TRUE(phoneFormatValid("+1 (118) 069-7392"));
+  EXPECT_FALSE(phoneValid("(118) 069-7392"));
+  EXPECT_TRUE(phoneFormatValid("(118) 069-7392"));
+  EXPECT_FALSE(phoneFormatValid("+1 (118) 069-739"));   // NANP numbers have ten digits
+  EXPECT_FALSE(phoneFormatValid("+999 1234 5678"));     // no such calling code
+  EXPECT_FALSE(phoneFormatValid("+1500"));
   EXPECT_TRUE(phoneValid("+1 202-555-0143"));
   EXPECT_TRUE(phoneValid("+1 (202) 555-0143"));
   EXPECT_TRUE(phoneValid("+44 20 7946 0958"));
@@ -663,8 +670,8 @@ TEST(ValidatorsTest, ParseToleratesNullErrorPointer) {
 
 TEST(ValidatorsTest, ValidatorNamesListsEveryAcceptedForm) {
   const std::vector<std::string_view>& names = validatorNames();
-  EXPECT_EQ(names, (std::vector<std::string_view>{"email", "luhn", "iban", "us-ssn", "phone", "ipv4",
-                                                  "not-placeholder", "holds-credential", "random-token", "entropy(N)"}));
+  EXPECT_EQ(names, (std::vector<std::string_view>{"email", "luhn", "iban", "us-ssn", "phone", "phone-format",
+                                                  "ipv4", "not-placeholder", "holds-credential", "random-token", "entropy(N)"}));
   for (const std::string_view name : names) {
     if (name == "entropy(N)") continue;
     EXPECT_TRUE(parseValidator(name, nullptr).has_value()) << name;
