@@ -23,7 +23,8 @@ bool isKebabCase(const std::string& id) {
   return true;
 }
 
-// What pattern rules and field rules share: identity, category, tags, action and examples.
+// What pattern rules and field rules share: identity, category, tags, validator, action and
+// examples.
 // Fills `rule` and returns how error messages name it ("rule 'x'", "field rule 'x'").
 template <typename AnyRule>
 std::string readCommon(const YamlReader& reader, const YAML::Node& node, const std::string& pack,
@@ -49,6 +50,11 @@ std::string readCommon(const YamlReader& reader, const YAML::Node& node, const s
     rule.match_examples = reader.strings(examples, "match", what + " examples");
     rule.no_match_examples = reader.strings(examples, "no_match", what + " examples");
   }
+  if (const std::string spec = reader.scalar(node, "validator", what, false); !spec.empty()) {
+    std::string error;
+    rule.validator = core::parseValidator(spec, &error);
+    if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
+  }
   return what;
 }
 
@@ -63,11 +69,6 @@ core::Rule readRule(const YamlReader& reader, const YAML::Node& node, const std:
   rule.pattern = reader.scalar(node, "pattern", what, true);
   if (rule.pattern.empty()) reader.fail(node["pattern"], what + " has an empty pattern");
   rule.keywords = reader.strings(node, "keywords", what);
-  if (const std::string spec = reader.scalar(node, "validator", what, false); !spec.empty()) {
-    std::string error;
-    rule.validator = core::parseValidator(spec, &error);
-    if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
-  }
   if (const std::string name = reader.scalar(node, "prefilter", what, false); !name.empty()) {
     std::string error;
     rule.prefilter = core::parsePrefilter(name, &error);
@@ -96,11 +97,6 @@ core::FieldRule readFieldRule(const YamlReader& reader, const YAML::Node& node,
   }
   rule.names = reader.strings(node, "names", what);
   if (rule.names.empty()) reader.fail(node, what + " has no 'names'");
-  if (const std::string spec = reader.scalar(node, "validator", what, false); !spec.empty()) {
-    std::string error;
-    rule.validator = core::parseValidator(spec, &error);
-    if (!rule.validator) reader.fail(node["validator"], error + " (in " + what + ")");
-  }
   return rule;
 }
 

@@ -297,13 +297,6 @@ bool usSsnValid(std::string_view ssn) noexcept {
 }
 
 namespace {
-bool phoneValidAs(std::string_view phone, bool nanp_rules) noexcept;
-}  // namespace
-
-bool phoneValid(std::string_view phone) noexcept { return phoneValidAs(phone, true); }
-bool phoneFormatValid(std::string_view phone) noexcept { return phoneValidAs(phone, false); }
-
-namespace {
 // `nanp_rules`: NANP numbers must also have a plausible area code and exchange (2-9 first).
 bool phoneValidAs(std::string_view phone, bool nanp_rules) noexcept {
   // Room for the longest E.164 number behind a "00" international prefix.
@@ -357,6 +350,9 @@ bool phoneValidAs(std::string_view phone, bool nanp_rules) noexcept {
   return true;
 }
 }  // namespace
+
+bool phoneValid(std::string_view phone) noexcept { return phoneValidAs(phone, true); }
+bool phoneFormatValid(std::string_view phone) noexcept { return phoneValidAs(phone, false); }
 
 bool ipv4Valid(std::string_view ip) noexcept {
   size_t pos = 0;

@@ -35,7 +35,27 @@ std::pair<size_t, size_t> scalarAfter(std::string_view line, size_t from) {
   return {begin, end};
 }
 
-std::optional<SplitValue> inText(const core::Policy& policy, std::string_view previous, std::string_view line);
+std::optional<SplitValue> inText(const core::Policy& policy, std::string_view previous, std::string_view line) {
+  constexpr std::string_view kName = "name:";
+  constexpr std::string_view kValue = "value:";
+  if (!policy.fields() || line.size() < kValue.size() + 2) return std::nullopt;
+  const size_t value_at = keyColumn(line, kValue);
+  if (value_at == std::string_view::npos) return std::nullopt;
+  // `- name:` and `  value:` line up: the dash takes the column the value's indent fills.
+  const size_t name_at = keyColumn(previous, kName);
+  if (name_at != value_at) return std::nullopt;
+  const auto [name_begin, name_end] = scalarAfter(previous, name_at + kName.size());
+  if (name_end <= name_begin) return std::nullopt;
+  const auto rule = policy.sensitiveField(previous.substr(name_begin, name_end - name_begin));
+  if (!rule) return std::nullopt;
+  const auto [begin, end] = scalarAfter(line, value_at + kValue.size());
+  if (end <= begin) return std::nullopt;
+  const std::string_view value = line.substr(begin, end - begin);
+  // A block scalar (`value: |`) starts on the next line: its lines are not this one.
+  if (value.size() <= 2 && (value[0] == '|' || value[0] == '>')) return std::nullopt;
+  if (core::holdsNoSecret(value) || !policy.fieldValueSensitive(*rule, value)) return std::nullopt;
+  return SplitValue{*rule, begin, end};
+}
 
 }  // namespace
 
@@ -54,33 +74,5 @@ std::optional<SplitValue> valueNamedByPreviousLine(const core::Policy& policy, s
   }
   return inText(policy, previous, line);
 }
-
-namespace {
-
-std::optional<SplitValue> inText(const core::Policy& policy, std::string_view previous, std::string_view line) {
-  constexpr std::string_view kName = "name:";
-  constexpr std::string_view kValue = "value:";
-  if (!policy.fields() || line.size() < kValue.size() + 2) return std::nullopt;
-  const size_t value_at = keyColumn(line, kValue);
-  if (value_at == std::string_view::npos) return std::nullopt;
-  // `- name:` and `  value:` line up: the dash takes the column the value's indent fills.
-  const size_t name_at = keyColumn(previous, kName);
-  if (name_at != value_at) return std::nullopt;
-  const auto [name_begin, name_end] = scalarAfter(previous, name_at + kName.size());
-  if (name_end <= name_begin) return std::nullopt;
-  const auto rule = policy.sensitiveField(previous.substr(name_begin, name_end - name_begin));
-  if (!rule) return std::nullopt;
-  const auto [begin, end] = scalarAfter(line, value_at + kValue.size());
-  if (end <= begin || core::holdsNoSecret(line.substr(begin, end - begin)) ||
-      !policy.fieldValueSensitive(*rule, line.substr(begin, end - begin))) {
-    return std::nullopt;
-  }
-  // A block scalar (`value: |`) starts on the next line: its lines are not this one.
-  const std::string_view value = line.substr(begin, end - begin);
-  if (value.size() <= 2 && (value[0] == '|' || value[0] == '>')) return std::nullopt;
-  return SplitValue{*rule, begin, end};
-}
-
-}  // namespace
 
 }  // namespace veil::formats

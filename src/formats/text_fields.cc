@@ -68,6 +68,11 @@ Range keyBefore(std::string_view text, size_t end, bool& quoted) {
   return {begin, end};
 }
 
+// `\"` at `i` closes a string a value sits in (`\"TOKEN=abc\",`): the backslash is not the value's.
+bool escapedQuoteAt(std::string_view text, size_t i) {
+  return text[i] == '\\' && i + 1 < text.size() && (text[i + 1] == '"' || text[i + 1] == '\'');
+}
+
 // The value starting at `at`: a quoted string's contents, or a run up to a delimiter.
 Range valueAt(std::string_view text, size_t at) {
   if (at >= text.size()) return {at, at};
@@ -85,11 +90,7 @@ Range valueAt(std::string_view text, size_t at) {
     return {at + 1, std::min(end, text.size())};
   }
   size_t end = at;
-  // `\"` closes a string the value sits in (`\"TOKEN=abc\",`): the backslash is not the value's.
-  while (end < text.size() && !endsValue(text[end]) && text[end] != '{' &&
-         !(text[end] == '\\' && end + 1 < text.size() && (text[end + 1] == '"' || text[end + 1] == '\''))) {
-    ++end;
-  }
+  while (end < text.size() && !endsValue(text[end]) && text[end] != '{' && !escapedQuoteAt(text, end)) ++end;
   return {at, end};
 }
 
@@ -114,8 +115,7 @@ Range proseWord(std::string_view text, Range value, bool quoted) {
   size_t end = value.begin;
   // Markup ends it too: `<p>Your password is Xk9#mP2</p>`.
   while (end < text.size() && !isSpace(text[end]) && text[end] != '"' && text[end] != '\'' && text[end] != '<' &&
-         end - value.begin <= 64 &&
-         !(text[end] == '\\' && end + 1 < text.size() && (text[end + 1] == '"' || text[end + 1] == '\''))) {
+         end - value.begin <= 64 && !escapedQuoteAt(text, end)) {
     ++end;
   }
   // The sentence's full stop, comma or closing bracket is not part of it.
@@ -169,6 +169,9 @@ bool looksLikeSecretToken(std::string_view text, Range value, bool after_identif
 // Whether the key is a password word itself (`password`, `db passwd`, `passphrase`, `PWD`), the
 // one name after which prose keeps a value that is not a code: `password is Welcome2024!`,
 // `new password: Xk9#mP2`. `token`, `key`, `pass` or `secret` start too many sentences.
+// What people add to a password to make it strong.
+constexpr std::string_view kPasswordSymbols = "!@#$%^&*+=?~";
+
 bool isPasswordWord(std::string_view key) {
   auto endsWith = [&](std::string_view word) {
     if (key.size() < word.size()) return false;
@@ -176,9 +179,10 @@ bool isPasswordWord(std::string_view key) {
     for (size_t i = 0; i < word.size(); ++i) {
       if ((tail[i] | 0x20) != word[i]) return false;
     }
-    return key.size() == word.size() || !isKeyChar(key[key.size() - word.size() - 1]) ||
-           key[key.size() - word.size() - 1] == '_' || key[key.size() - word.size() - 1] == '-' ||
-           key[key.size() - word.size() - 1] == '.' || (tail[0] >= 'A' && tail[0] <= 'Z');
+    // The whole key, or its last word: after a separator or starting with a capital (`userPassword`).
+    if (key.size() == word.size()) return true;
+    const char before = key[key.size() - word.size() - 1];
+    return before == '_' || before == '-' || before == '.' || (tail[0] >= 'A' && tail[0] <= 'Z');
   };
   return endsWith("password") || endsWith("passwd") || endsWith("passphrase") || endsWith("pwd") ||
          endsWith("passcode");
@@ -198,7 +202,7 @@ bool looksLikePassword(std::string_view text, Range value, bool quoted) {
       letter = true;
     } else if (c >= '0' && c <= '9') {
       digit = true;
-    } else if (std::string_view("!@#$%^&*+=?~").find(c) != std::string_view::npos) {
+    } else if (kPasswordSymbols.find(c) != std::string_view::npos) {
       symbol = true;
     } else if (c != '-' && c != '_') {
       return false;  // a path, a call, a URL, a list: not a password in a sentence
@@ -274,28 +278,30 @@ void addIfSensitive(const core::Policy& policy, std::string_view text, Range key
   out.push_back({*rule, value.begin, value.end});
 }
 
-// Whether the word before `at` judges a login attempt: `Failed`, `Accepted`, `Invalid` …
-bool afterVerdict(std::string_view text, size_t at) {
-  size_t end = at;
-  while (end > 0 && isBlank(text[end - 1])) --end;
-  size_t begin = end;
-  while (begin > 0 && isKeyChar(text[begin - 1])) --begin;
-  const std::string_view word = text.substr(begin, end - begin);
-  for (std::string_view verdict : {"failed", "accepted", "invalid", "wrong", "incorrect", "bad", "expired", "rejected"}) {
-    if (word.size() != verdict.size()) continue;
-    bool same = true;
-    for (size_t k = 0; k < word.size(); ++k) same &= static_cast<char>(word[k] | 0x20) == verdict[k];
-    if (same) return true;
-  }
-  return false;
-}
-
 bool equalsFolded(std::string_view word, std::string_view lower) {
   if (word.size() != lower.size()) return false;
   for (size_t k = 0; k < word.size(); ++k) {
     if (static_cast<char>(word[k] | 0x20) != lower[k]) return false;
   }
   return true;
+}
+
+// The word that ends before `at`, blanks between them skipped.
+std::string_view wordBefore(std::string_view text, size_t at) {
+  size_t end = at;
+  while (end > 0 && isBlank(text[end - 1])) --end;
+  size_t begin = end;
+  while (begin > 0 && isKeyChar(text[begin - 1])) --begin;
+  return text.substr(begin, end - begin);
+}
+
+// Whether the word before `at` judges a login attempt: `Failed`, `Accepted`, `Invalid` …
+bool afterVerdict(std::string_view text, size_t at) {
+  const std::string_view word = wordBefore(text, at);
+  for (std::string_view verdict : {"failed", "accepted", "invalid", "wrong", "incorrect", "bad", "expired", "rejected"}) {
+    if (equalsFolded(word, verdict)) return true;
+  }
+  return false;
 }
 
 // `reset to`, `changed to`, `set to`: a verb that gives a password a new value.
@@ -325,7 +331,7 @@ bool isProseWordBeforeColon(std::string_view word) {
 bool hasSymbolOrMixedCase(std::string_view value) {
   bool lower = false, upper = false;
   for (char c : value) {
-    if (std::string_view("!@#$%^&*+=?~").find(c) != std::string_view::npos) return true;
+    if (kPasswordSymbols.find(c) != std::string_view::npos) return true;
     lower |= c >= 'a' && c <= 'z';
     upper |= c >= 'A' && c <= 'Z';
   }
@@ -367,11 +373,7 @@ void findPasswordsLaterInSentence(const core::Policy& policy, std::string_view t
       continue;
     }
     // `set password for bob to …`: the verb may come before the password word.
-    size_t verb_end = i;
-    while (verb_end > 0 && isBlank(text[verb_end - 1])) --verb_end;
-    size_t verb_begin = verb_end;
-    while (verb_begin > 0 && isKeyChar(text[verb_begin - 1])) --verb_begin;
-    const bool set_before = isSettingVerb(text.substr(verb_begin, verb_end - verb_begin));
+    const bool set_before = isSettingVerb(wordBefore(text, i));
     const size_t limit = std::min(text.size(), word_end + 100);
     for (size_t j = word_end; j < limit; ++j) {
       const char c = text[j];
@@ -381,10 +383,9 @@ void findPasswordsLaterInSentence(const core::Policy& policy, std::string_view t
       if (!colon && !to) continue;
       // The word before: a colon after a key (`user_id:`, `ip:`, `session:`) starts another
       // field, and ` to ` gives a password only after a verb that sets one (`reset to`).
-      const size_t before_end = j;
-      size_t before_begin = before_end;
+      size_t before_begin = j;
       while (before_begin > word_end && isKeyChar(text[before_begin - 1])) --before_begin;
-      const std::string_view before = text.substr(before_begin, before_end - before_begin);
+      const std::string_view before = text.substr(before_begin, j - before_begin);
       if (colon && !isProseWordBeforeColon(before)) break;
       if (to && !set_before && !isSettingVerb(before)) continue;
       size_t at = j + (colon ? 2 : 4);
