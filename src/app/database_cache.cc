@@ -46,7 +46,7 @@ std::optional<std::filesystem::path> DatabaseCache::defaultDirectory() {
   return std::nullopt;
 }
 
-std::string DatabaseCache::load(const std::string& fingerprint) const {
+core::PrefaultedBuffer DatabaseCache::load(const std::string& fingerprint) const {
   const auto file = fileFor(fingerprint);
   if (!trusted(directory_, true) || !trusted(file, false)) return {};
   std::ifstream in(file, std::ios::binary | std::ios::ate);
@@ -55,14 +55,14 @@ std::string DatabaseCache::load(const std::string& fingerprint) const {
   if (size <= kMagic.size() + kDigestBytes) return {};
   in.seekg(0);
   char header[kMagic.size() + kDigestBytes];
-  std::string database(size - sizeof(header), '\0');
+  core::PrefaultedBuffer database(size - sizeof(header));
   if (!in.read(header, sizeof(header)) ||
       !in.read(database.data(), static_cast<std::streamsize>(database.size()))) {
     return {};
   }
   const std::string_view magic(header, kMagic.size());
   const std::string_view digest(header + kMagic.size(), kDigestBytes);
-  if (magic != kMagic || sha256(database) != digest) return {};
+  if (magic != kMagic || sha256(database.view()) != digest) return {};
   // Used now: pruning keeps the most recently used databases.
   ::utimensat(AT_FDCWD, file.c_str(), nullptr, AT_SYMLINK_NOFOLLOW);
   return database;

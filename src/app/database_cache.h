@@ -4,6 +4,8 @@
 #include <optional>
 #include <string>
 
+#include "core/prefaulted_buffer.h"
+
 namespace veil::app {
 
 // Compiled pattern databases on disk, keyed by PatternSet::fingerprint(), so that a restart
@@ -18,7 +20,7 @@ class DatabaseCache {
 
   // The cached bytes for `fingerprint`, or empty on a miss. Refuses (as a miss) a directory or
   // file another user could have written, since the bytes are loaded into Hyperscan.
-  std::string load(const std::string& fingerprint) const;
+  core::PrefaultedBuffer load(const std::string& fingerprint) const;
 
   // Writes atomically (temporary file + rename), creating the directory with mode 0700.
   // Returns false (and leaves no partial file) on failure; the caller only loses speed.

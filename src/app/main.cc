@@ -1,20 +1,13 @@
-// veil: command line entry point. Parses flags, builds the policy and runs a frontend.
-#include <fcntl.h>
-#include <poll.h>
-#include <signal.h>
-#include <unistd.h>
-
+// veil and veil-serve: command line entry point. Parses flags, builds the policy and runs a
+// frontend. Built twice: veil-serve (VEIL_SERVE_IN_PROCESS) runs `serve` itself; veil, the line
+// filter without gRPC, hands `serve` over to veil-serve.
 #include <CLI/CLI.hpp>
-#include <cctype>
+#include <algorithm>
+#include <cerrno>
 #include <chrono>
-#include <thread>
 #include <cstdio>
-#include <cstdlib>
 #include <cstring>
-#include <fstream>
-#include <functional>
-#include <iostream>
-#include <sstream>
+#include <thread>
 #include <spdlog/spdlog.h>
 
 #include "app/config.h"
@@ -22,53 +15,15 @@
 #include "app/logging.h"
 #include "app/policy_builder.h"
 #include "app/rule_test.h"
+#include "app/serve.h"
+#include "app/signals.h"
 #include "frontends/line_filter.h"
-#include "frontends/metrics_http.h"
-#include "frontends/otlp_server.h"
 
 namespace {
 
 constexpr int kExitOk = 0;
 constexpr int kExitRuntimeError = 1;
 constexpr int kExitConfigError = 2;
-
-int stop_pipe[2] = {-1, -1};
-int reload_pipe[2] = {-1, -1};
-
-void onStopSignal(int) {
-  const char byte = 0;
-  // Async-signal-safe; a full pipe already holds a pending stop.
-  [[maybe_unused]] ssize_t ignored = ::write(stop_pipe[1], &byte, 1);
-}
-
-void onReloadSignal(int) {
-  const char byte = 0;
-  // As above: a full pipe already holds a pending reload.
-  [[maybe_unused]] ssize_t ignored = ::write(reload_pipe[1], &byte, 1);
-}
-
-// SIGTERM/SIGINT: finish the lines read, flush, exit 0. SIGPIPE: a closed stdout is seen as
-// EPIPE and ends the filter quietly.
-bool installSignalHandlers() {
-  if (::pipe2(stop_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return false;
-  struct sigaction action {};
-  action.sa_handler = onStopSignal;
-  sigemptyset(&action.sa_mask);
-  ::sigaction(SIGTERM, &action, nullptr);
-  ::sigaction(SIGINT, &action, nullptr);
-  ::signal(SIGPIPE, SIG_IGN);
-  return true;
-}
-
-// SIGHUP (`veil serve` only): rebuild the policy from the same flags and config file.
-bool installReloadHandler() {
-  if (::pipe2(reload_pipe, O_CLOEXEC | O_NONBLOCK) != 0) return false;
-  struct sigaction action {};
-  action.sa_handler = onReloadSignal;
-  sigemptyset(&action.sa_mask);
-  ::sigaction(SIGHUP, &action, nullptr);
-  return true;
-}
 
 std::vector<std::string> splitList(const std::vector<std::string>& items) {
   std::vector<std::string> out;
@@ -111,57 +66,7 @@ void printStats(const veil::frontends::LineFilterResult& result, const veil::cor
     std::fprintf(stderr, "veil:   %10llu  %s\n", static_cast<unsigned long long>(count), id.c_str());
 }
 
-// Builds the policy again from the flags and the config file as they are now; throws
-// ConfigError (or another std::exception) when that fails.
-using PolicyRebuild = std::function<std::shared_ptr<const veil::core::Policy>()>;
-
-// SIGHUP: a new policy replaces the old one whole; a bad one leaves the old one serving.
-void reloadPolicy(veil::frontends::OtlpServer& server, const PolicyRebuild& rebuild) {
-  spdlog::info("SIGHUP: reloading the policy");
-  const auto start = std::chrono::steady_clock::now();
-  try {
-    auto policy = rebuild();
-    const size_t rules = policy->ruleCount();
-    server.replacePolicy(std::move(policy));
-    spdlog::info("policy reloaded: {} rules, in use for new exports ({:.1f} ms)", rules,
-                 std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count());
-  } catch (const std::exception& e) {
-    // Configuration errors name files, lines and rule ids, never telemetry content.
-    spdlog::error("policy reload failed, keeping the previous policy: {}", e.what());
-  }
-}
-
-// The bearer token from a file (trailing whitespace removed) or an environment variable,
-// never from argv, where `ps` would show it. Empty and true when neither is set.
-bool readBearerToken(const veil::app::ServeSettings& flags, std::string& token) {
-  if (!flags.token_file.empty()) {
-    std::ifstream in(flags.token_file, std::ios::binary);
-    std::ostringstream text;
-    if (in) text << in.rdbuf();
-    if (!in) {
-      std::fprintf(stderr, "veil: cannot read token file '%s'\n", flags.token_file.c_str());
-      return false;
-    }
-    token = text.str();
-  } else if (!flags.token_env.empty()) {
-    const char* value = std::getenv(flags.token_env.c_str());
-    if (!value) {
-      std::fprintf(stderr, "veil: environment variable '%s' (--token-env) is not set\n", flags.token_env.c_str());
-      return false;
-    }
-    token = value;
-  } else {
-    return true;
-  }
-  while (!token.empty() && std::isspace(static_cast<unsigned char>(token.back()))) token.pop_back();
-  if (token.empty()) {
-    std::fprintf(stderr, "veil: the bearer token (%s) is empty\n",
-                 flags.token_file.empty() ? flags.token_env.c_str() : flags.token_file.c_str());
-    return false;
-  }
-  return true;
-}
-
+#ifdef VEIL_SERVE_IN_PROCESS
 // The config file's serve settings with each flag given on the command line on top.
 veil::app::ServeSettings serveSettings(const CLI::App& serve, veil::app::ServeSettings settings,
                                        const veil::app::ServeSettings& flags) {
@@ -196,70 +101,7 @@ veil::app::ServeSettings serveSettings(const CLI::App& serve, veil::app::ServeSe
     options.forward_tls = true;
   return settings;
 }
-
-// Runs the OTLP receiver until SIGTERM/SIGINT, then drains the retry queue and exits 0; SIGHUP
-// reloads the policy.
-int runServe(std::shared_ptr<const veil::core::Policy> policy, const veil::app::ServeSettings& flags,
-             bool print_stats, const PolicyRebuild& rebuild) {
-  veil::frontends::OtlpServerOptions options = flags.options;
-  if (options.forward_address.empty()) {
-    std::fprintf(stderr, "veil: serve needs a collector to forward to: --forward HOST:PORT or serve.forward in the config\n");
-    return kExitConfigError;
-  }
-  if (!readBearerToken(flags, options.bearer_token)) return kExitConfigError;
-  if (!installSignalHandlers() || !installReloadHandler()) {
-    std::fprintf(stderr, "veil: cannot set up signal handling: %s\n", std::strerror(errno));
-    return kExitRuntimeError;
-  }
-  std::string error;
-  auto server = veil::frontends::OtlpServer::start(std::move(policy), options, &error);
-  if (!server) {
-    std::fprintf(stderr, "veil: %s\n", error.c_str());
-    return kExitConfigError;
-  }
-  // Declared after `server`: stopped (by its destructor too) before the server it reads goes.
-  std::unique_ptr<veil::frontends::MetricsHttpServer> metrics;
-  if (!flags.metrics_listen.empty()) {
-    auto* otlp = server.get();
-    metrics = veil::frontends::MetricsHttpServer::start(
-        flags.metrics_listen, [otlp] { return veil::frontends::prometheusText(otlp->stats()); }, &error);
-    if (!metrics) {
-      std::fprintf(stderr, "veil: %s\n", error.c_str());
-      server->shutdown(std::chrono::milliseconds(0));
-      return kExitConfigError;
-    }
-  }
-  while (true) {
-    pollfd signals[2] = {{stop_pipe[0], POLLIN, 0}, {reload_pipe[0], POLLIN, 0}};
-    if (::poll(signals, 2, -1) < 0) {
-      if (errno == EINTR) continue;
-      break;
-    }
-    if (signals[0].revents) break;
-    if (signals[1].revents) {
-      // One reload for any number of SIGHUPs that arrived before it starts.
-      char bytes[64];
-      while (::read(reload_pipe[0], bytes, sizeof bytes) > 0) {
-      }
-      reloadPolicy(*server, rebuild);
-    }
-  }
-  spdlog::info("stopping: draining the retry queue for up to {} ms", flags.drain_timeout_ms);
-  server->shutdown(std::chrono::milliseconds(flags.drain_timeout_ms));
-  if (metrics) metrics->stop();
-  const auto stats = server->stats();
-  if (print_stats)
-    std::fprintf(stderr,
-                 "veil: %llu exports, %llu values redacted; %llu forwarded, %llu queued (%llu delivered later, "
-                 "%llu dropped at shutdown, %llu left on disk, %llu loaded from disk), %llu refused with queue full, %llu failed downstream, %llu unauthenticated\n",
-                 static_cast<unsigned long long>(stats.requests), static_cast<unsigned long long>(stats.values_redacted),
-                 static_cast<unsigned long long>(stats.forwarded), static_cast<unsigned long long>(stats.queued),
-                 static_cast<unsigned long long>(stats.delivered_from_queue), static_cast<unsigned long long>(stats.dropped),
-                 static_cast<unsigned long long>(stats.left_on_disk), static_cast<unsigned long long>(stats.loaded_from_disk),
-                 static_cast<unsigned long long>(stats.rejected_queue_full), static_cast<unsigned long long>(stats.failed),
-                 static_cast<unsigned long long>(stats.unauthenticated));
-  return kExitOk;
-}
+#endif
 
 }  // namespace
 
@@ -340,6 +182,10 @@ int main(int argc, char** argv) {
     const int code = app.exit(e);
     return code == 0 ? kExitOk : kExitConfigError;
   }
+#ifndef VEIL_SERVE_IN_PROCESS
+  // Before any start-up work: veil-serve does it all again.
+  if (serve->parsed()) return veil::app::handOffServe(argv);
+#endif
 
   if (!veil::app::setUpLogging(log_level)) {
     std::fprintf(stderr, "veil: unknown log level '%s'; allowed: trace, debug, info, warn, error, critical, off\n", log_level.c_str());
@@ -421,24 +267,26 @@ int main(int argc, char** argv) {
     return failures.empty() ? kExitOk : kExitRuntimeError;
   }
 
+#ifdef VEIL_SERVE_IN_PROCESS
   if (serve->parsed()) {
     serve_options.forward_timeout = std::chrono::milliseconds(forward_timeout_ms);
     veil::app::ServeSettings settings = serveSettings(*serve, config.serve, serve_flags);
     // Large requests are redacted by as many threads as the line filter would use.
     settings.options.redaction_threads = filter_options.threads;
-    const PolicyRebuild rebuild = [&] {
+    const veil::app::PolicyRebuild rebuild = [&] {
       veil::app::Config reloaded;
       resolveConfig(reloaded);
       return veil::app::buildPolicy(reloaded.policy).policy;
     };
-    return runServe(loaded.policy, settings, stats, rebuild);
+    return veil::app::runServe(loaded.policy, settings, stats, rebuild);
   }
+#endif
 
-  if (!installSignalHandlers()) {
+  filter_options.stop_fd = veil::app::installStopSignals();
+  if (filter_options.stop_fd < 0) {
     std::fprintf(stderr, "veil: cannot set up signal handling: %s\n", std::strerror(errno));
     return kExitRuntimeError;
   }
-  filter_options.stop_fd = stop_pipe[0];
   const auto start = std::chrono::steady_clock::now();
   veil::frontends::LineFilter filter(*loaded.policy, filter_options);
   const auto result = filter.run();

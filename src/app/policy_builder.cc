@@ -150,11 +150,11 @@ LoadedPolicy buildPolicy(const PolicyOptions& options) {
       cache.emplace(*dir);
   }
   const std::string fingerprint = core::PatternSet::fingerprint(rules, literals);
-  const std::string cached = cache ? cache->load(fingerprint) : std::string();
+  const core::PrefaultedBuffer cached = cache ? cache->load(fingerprint) : core::PrefaultedBuffer();
 
   core::CompileError error;
   bool used_cache = false;
-  auto patterns = core::PatternSet::build(rules, cached, &error, &used_cache, literals);
+  auto patterns = core::PatternSet::build(rules, cached.view(), &error, &used_cache, literals);
   if (!patterns) {
     if (error.rule < rules.size()) {
       const auto& rule = rules[error.rule];

@@ -175,11 +175,17 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
   const bool needs_database = set->prefiltered_.size() < set->rules_.size() || !set->field_literals_.empty();
 
   if (!serialized_database.empty() && needs_database) {
-    hs_database_t* db = nullptr;
-    if (hs_deserialize_database(serialized_database.data(), serialized_database.size(), &db) ==
+    size_t size = 0;
+    if (hs_serialized_database_size(serialized_database.data(), serialized_database.size(), &size) ==
         HS_SUCCESS) {
-      set->database_.reset(db);
-      *used_cache = true;
+      PrefaultedBuffer memory(size);
+      auto* db = reinterpret_cast<hs_database_t*>(memory.data());
+      if (hs_deserialize_database_at(serialized_database.data(), serialized_database.size(), db) ==
+          HS_SUCCESS) {
+        set->database_memory_ = std::move(memory);
+        set->database_ = DatabasePtr(db, DatabaseDeleter{.allocated_by_hyperscan = false});
+        *used_cache = true;
+      }
     }
   }
   if (!*used_cache) {

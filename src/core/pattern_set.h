@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "core/finding.h"
+#include "core/prefaulted_buffer.h"
 #include "core/rule.h"
 
 namespace re2 {
@@ -18,8 +19,12 @@ class RE2;
 
 namespace veil::core {
 
+// A database is Hyperscan's to free unless it was deserialized into memory of our own.
 struct DatabaseDeleter {
-  void operator()(hs_database_t* db) const noexcept { hs_free_database(db); }
+  bool allocated_by_hyperscan = true;
+  void operator()(hs_database_t* db) const noexcept {
+    if (allocated_by_hyperscan) hs_free_database(db);
+  }
 };
 struct ScratchDeleter {
   void operator()(hs_scratch_t* s) const noexcept { hs_free_scratch(s); }
@@ -128,6 +133,7 @@ class PatternSet {
   std::unique_ptr<Span[]> spans_;  // one per rule
   std::vector<uint32_t> prefiltered_;  // rules found by their prefilter, not by Hyperscan
   unsigned prefiltered_shapes_ = 0;    // shapesIn() bits their prefilters ask for
+  PrefaultedBuffer database_memory_;  // holds database_ when it came from a serialized one
   DatabasePtr database_;
   ScratchPtr prototype_scratch_;
 };

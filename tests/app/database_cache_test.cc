@@ -34,8 +34,8 @@ class DatabaseCacheTest : public ::testing::Test {
 TEST_F(DatabaseCacheTest, StoresAndLoadsTheSameBytes) {
   DatabaseCache cache(dir_);
   ASSERT_TRUE(cache.store("abc", std::string("db\0bytes", 8)));
-  EXPECT_EQ(cache.load("abc"), std::string("db\0bytes", 8));
-  EXPECT_EQ(cache.load("other"), "");
+  EXPECT_EQ(cache.load("abc").view(), std::string("db\0bytes", 8));
+  EXPECT_EQ(cache.load("other").view(), "");
   struct stat info {};
   ASSERT_EQ(::stat(dir_.c_str(), &info), 0);
   EXPECT_EQ(info.st_mode & 0777, 0700u);
@@ -61,7 +61,7 @@ TEST_F(DatabaseCacheTest, OnlyTheMostRecentlyUsedDatabasesAreKept) {
   }
   // 1 is old but used now. Around too: an old temporary file of ours, and other people's files
   // that only look similar.
-  EXPECT_EQ(cache.load(fingerprint(1)), "bytes 1");
+  EXPECT_EQ(cache.load(fingerprint(1)).view(), "bytes 1");
   const std::vector<std::string> foreign = {"notes.txt", "photo.hsdb", "report.tmp.docx",
                                             fingerprint(99) + ".tmp.AbCdEf.bak"};
   for (const auto& name : foreign) {
@@ -80,10 +80,10 @@ TEST_F(DatabaseCacheTest, OnlyTheMostRecentlyUsedDatabasesAreKept) {
     if (entry.path().extension() == ".hsdb" && entry.path().filename() != "photo.hsdb") ++databases;
   }
   EXPECT_EQ(databases, DatabaseCache::kKeptDatabases);
-  EXPECT_EQ(cache.load(fingerprint(1)), "bytes 1");
-  for (size_t gone : {0, 2, 3, 4}) EXPECT_EQ(cache.load(fingerprint(gone)), "") << gone;  // least recently used
-  EXPECT_EQ(cache.load(fingerprint(5)), "bytes 5");
-  EXPECT_EQ(cache.load(fingerprint(total - 1)), "bytes " + std::to_string(total - 1));
+  EXPECT_EQ(cache.load(fingerprint(1)).view(), "bytes 1");
+  for (size_t gone : {0, 2, 3, 4}) EXPECT_EQ(cache.load(fingerprint(gone)).view(), "") << gone;  // least recently used
+  EXPECT_EQ(cache.load(fingerprint(5)).view(), "bytes 5");
+  EXPECT_EQ(cache.load(fingerprint(total - 1)).view(), "bytes " + std::to_string(total - 1));
   for (const auto& name : foreign) EXPECT_TRUE(std::filesystem::exists(dir_ / name)) << name;
   EXPECT_FALSE(std::filesystem::exists(dir_ / temporary));
 }
@@ -96,16 +96,16 @@ TEST_F(DatabaseCacheTest, CorruptFileReadsAsMiss) {
     file.seekp(-3, std::ios::end);
     file.write("XYZ", 3);
   }
-  EXPECT_EQ(cache.load("abc"), "");
+  EXPECT_EQ(cache.load("abc").view(), "");
   std::filesystem::resize_file(cache.fileFor("abc"), 5);
-  EXPECT_EQ(cache.load("abc"), "");
+  EXPECT_EQ(cache.load("abc").view(), "");
 }
 
 TEST_F(DatabaseCacheTest, WorldWritableFileIsNotTrusted) {
   DatabaseCache cache(dir_);
   ASSERT_TRUE(cache.store("abc", "database"));
   ::chmod(cache.fileFor("abc").c_str(), 0666);
-  EXPECT_EQ(cache.load("abc"), "");
+  EXPECT_EQ(cache.load("abc").view(), "");
 }
 
 TEST_F(DatabaseCacheTest, SecondBuildUsesTheCache) {

@@ -220,8 +220,26 @@ if cmake --install "$BUILD_DIR" --prefix "$WORK/prefix" > /dev/null 2>&1; then
   found=$(env -u VEIL_PATTERNS_DIR "$WORK/prefix/bin/veil" --log-level debug < /dev/null 2>&1 | grep "bundled rule packs from")
   [[ "$found" == *"$WORK/prefix/share/veil/patterns"* ]] && pass "installed binary uses installed packs" \
     || fail "installed binary uses installed packs ($found)"
+  # 22. The installed veil hands `serve` over to the installed veil-serve (its own error shows
+  # it ran: veil has no forwarding code); without veil-serve beside it, a clear error and 2.
+  out=$("$WORK/prefix/bin/veil" serve 2>&1); status=$?
+  [[ $status -eq 2 && "$out" == *"serve needs a collector to forward to"* ]] \
+    && pass "veil serve runs the installed veil-serve" || fail "veil serve runs the installed veil-serve ($status: $out)"
+  mkdir -p "$WORK/alone" && cp "$WORK/prefix/bin/veil" "$WORK/alone/"
+  out=$("$WORK/alone/veil" serve --forward 127.0.0.1:1 2>&1); status=$?
+  [[ $status -eq 2 && "$out" == *"$WORK/alone/veil-serve"*"could not be started"* ]] \
+    && pass "veil serve without veil-serve: names the missing file, exit 2" \
+    || fail "veil serve without veil-serve ($status: $out)"
 else
   fail "cmake --install"
+fi
+
+# 23. The line filter loads no gRPC, protobuf or Abseil: start-up is the cost of every pipe
+# (and of each restart by Fluentd or rsyslog).
+if ldd "$VEIL" | grep -Eq 'libgrpc|libprotobuf|libabsl'; then
+  fail "veil links no gRPC, protobuf or Abseil: $(ldd "$VEIL" | grep -Eo 'lib(grpc|protobuf|absl)[^ ]*' | head -3 | xargs)"
+else
+  pass "veil links no gRPC, protobuf or Abseil"
 fi
 
 echo
