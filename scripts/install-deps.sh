@@ -7,6 +7,9 @@ packages=(
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3
+  # e2e.rsyslog runs its own rsyslogd on a scratch config. Where systemd runs, installing the
+  # package also starts the system's rsyslog service (Debian's logger before 12).
+  rsyslog
 )
 missing=()
 for package in "${packages[@]}"; do

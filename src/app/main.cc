@@ -130,6 +130,10 @@ int main(int argc, char** argv) {
   app.add_option("--cache-dir", cache_dir, "Where compiled rule databases are cached (default: $VEIL_CACHE_DIR, $XDG_CACHE_HOME/veil or ~/.cache/veil)");
   filter_options.threads = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("--threads", filter_options.threads, "Worker threads redacting lines, and threads sharing a large OTLP request under serve (default: the number of cores)")->capture_default_str()->check(CLI::Range(1u, 256u));
+  app.add_flag("--mmexternal{msg}", filter_options.mmexternal_property,
+               "Speak rsyslog's mmexternal protocol: read one message property per line (msg, or "
+               "--mmexternal=rawmsg), answer {\"msg\":\"...\"} for a message that changed, {} for one that did not")
+      ->check(CLI::IsMember({"msg", "rawmsg"}));
   app.add_flag("--no-cache", no_cache, "Do not read or write the compiled-database cache");
   app.add_flag("--stats", stats, "Print lines, bytes, MB/s and findings per rule to stderr at the end");
   app.add_option("--log-level", log_level, "veil's own log level on stderr: trace, debug, info, warn, error, off")->capture_default_str();

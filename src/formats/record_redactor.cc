@@ -1,5 +1,7 @@
 #include "formats/record_redactor.h"
 
+#include "formats/json_string.h"
+
 #include "core/placeholders.h"
 
 #include <algorithm>
@@ -17,30 +19,6 @@ std::string_view trimmed(std::string_view text) {
   while (!text.empty() && isJsonSpace(text.front())) text.remove_prefix(1);
   while (!text.empty() && isJsonSpace(text.back())) text.remove_suffix(1);
   return text;
-}
-
-// Appends `value` as the contents of a JSON string (without quotes).
-void appendJsonEscaped(std::string_view value, std::string& out) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (char c : value) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out.push_back(kHex[(c >> 4) & 0xf]);
-          out.push_back(kHex[c & 0xf]);
-        } else {
-          out.push_back(c);
-        }
-    }
-  }
 }
 
 int hexValue(char c) {

@@ -21,6 +21,7 @@
 #include "core/window_redactor.h"
 #include "formats/key_block.h"
 #include "formats/split_pairs.h"
+#include "frontends/mmexternal_replies.h"
 
 namespace veil::frontends {
 namespace {
@@ -224,6 +225,33 @@ bool settleKeyBlock(const formats::RecordRedactor& records, formats::Workspace& 
   return whole_batch_leads ? open_before : batch.key_block_open;
 }
 
+// Writes all of `bytes`, retrying after interruptions and short writes.
+bool writeAll(int fd, std::string_view bytes, int& error) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0) {
+      if (errno == EINTR || errno == EAGAIN) continue;
+      error = errno;
+      return false;
+    }
+    bytes.remove_prefix(static_cast<size_t>(n));
+  }
+  return true;
+}
+
+// Writes `batch` as mmexternal replies, one per line.
+bool writeReplies(int fd, const Batch& batch, MmexternalReplies& replies, std::string& scratch, int& error) {
+  scratch.clear();
+  for (const Batch::Piece& piece : batch.pieces) {
+    if (piece.redacted) {
+      replies.addRedacted(std::string_view(batch.redacted).substr(piece.begin, piece.end - piece.begin), scratch);
+    } else {
+      replies.addUnchanged(batch.input().substr(piece.begin, piece.end - piece.begin), scratch);
+    }
+  }
+  return writeAll(fd, scratch, error);
+}
+
 // Writes every piece of `batch`, with as few system calls as the pieces allow.
 bool writeBatch(int fd, const Batch& batch, int& error) {
   iovec vectors[IOV_MAX];
@@ -268,6 +296,7 @@ class BatchPipeline {
   BatchPipeline(const core::Policy& policy, const formats::RecordRedactor& records,
                 const LineFilterOptions& options)
       : records_(records), options_(options), key_rule_(formats::keyBlockRule(policy)) {
+    if (!options.mmexternal_property.empty()) replies_.emplace(options.mmexternal_property);
     const unsigned workers = std::max(1u, options.threads);
     // One workspace per worker, one for the reading thread when it helps out and one for the
     // writer.
@@ -296,7 +325,7 @@ class BatchPipeline {
       if (!batch->done) redactBatch(records_, workspaces_[0], key_rule_, *batch);
       key_open_ = settleKeyBlock(records_, workspaces_[0], key_rule_, key_open_, *batch);
       account(*batch);
-      const bool ok = !failed_ && writeBatch(options_.output_fd, *batch, error_);
+      const bool ok = !failed_ && write(*batch);
       if (!ok) failed_ = true;
       recycle(std::move(batch));
       return ok;
@@ -329,6 +358,14 @@ class BatchPipeline {
   bool failed() const { return failed_; }
   int error() const { return error_; }
 
+  // After finish(): ends the output (an mmexternal reply left open by an unterminated last line).
+  void endOutput() {
+    if (!replies_ || failed_) return;
+    std::string tail;
+    replies_->finish(tail);
+    if (!writeAll(options_.output_fd, tail, error_)) failed_ = true;
+  }
+
   // Waits until everything submitted is written (or output failed) and stops the threads.
   void finish() {
     if (finished_) return;
@@ -355,6 +392,12 @@ class BatchPipeline {
   }
 
  private:
+  // Called by the writer (or the caller with one thread) only.
+  bool write(const Batch& batch) {
+    if (replies_) return writeReplies(options_.output_fd, batch, *replies_, reply_text_, error_);
+    return writeBatch(options_.output_fd, batch, error_);
+  }
+
   void account(const Batch& batch) {
     lines_ += batch.lines;
     lines_redacted_ += batch.lines_redacted;
@@ -408,7 +451,7 @@ class BatchPipeline {
       lock.unlock();
       key_open_ = settleKeyBlock(records_, workspaces_.back(), key_rule_, key_open_, *batch);
       account(*batch);
-      const bool ok = writeBatch(options_.output_fd, *batch, error_);
+      const bool ok = write(*batch);
       recycle(std::move(batch));
       lock.lock();
       ++next;
@@ -426,6 +469,8 @@ class BatchPipeline {
   const LineFilterOptions& options_;
   const std::optional<uint32_t> key_rule_;
   bool key_open_ = false;  // a private-key block is open after the last batch written
+  std::optional<MmexternalReplies> replies_;  // set: output in rsyslog's mmexternal protocol
+  std::string reply_text_;
   std::deque<formats::Workspace> workspaces_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
@@ -533,6 +578,7 @@ LineFilterResult LineFilter::Run::execute() {
     dispatch();
   }
   pipeline_.finish();
+  pipeline_.endOutput();
   if (pipeline_.failed()) {
     result_.end = pipeline_.error() == EPIPE ? LineFilterEnd::kOutputClosed : LineFilterEnd::kOutputError;
     result_.error = pipeline_.error();

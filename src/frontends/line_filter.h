@@ -24,6 +24,10 @@ struct LineFilterOptions {
   size_t flush_bytes = 256 << 10;
   // Worker threads redacting batches; 1 redacts on the reading thread.
   unsigned threads = 1;
+  // Not empty: answer in rsyslog's mmexternal protocol, one JSON object per line setting this
+  // message property ("msg", "rawmsg") to the redacted line, or `{}` for a line that did not
+  // change (frontends/mmexternal_replies.h).
+  std::string mmexternal_property;
 };
 
 enum class LineFilterEnd {

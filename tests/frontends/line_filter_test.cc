@@ -139,6 +139,38 @@ void expectSameLines(const std::string& output, const std::string& expected, uns
   EXPECT_EQ(output, expected);
 }
 
+// rsyslog's mmexternal: one reply per input line whatever the thread count, batch size or
+// window size, `{}` for the lines that stay, the redacted line as a JSON string for the others.
+TEST(LineFilterTest, MmexternalRepliesOnePerLine) {
+  std::string input, expected;
+  for (int i = 0; i < 300; ++i) {
+    if (i % 7 == 3) {
+      input += "user " + std::to_string(i) + " token " + kToken + " \"quoted\"\n";
+      expected += "{\"msg\":\"user " + std::to_string(i) + " token [REDACTED:github-token] \\\"quoted\\\"\"}\n";
+    } else if (i == 150) {
+      // Longer than max_record_bytes: redacted window by window, still one reply.
+      input += std::string(9000, 'x') + " " + kToken + "\n";
+      expected += "{\"msg\":\"" + std::string(9000, 'x') + " [REDACTED:github-token]\"}\n";
+    } else {
+      input += "plain line " + std::to_string(i) + "\n";
+      expected += "{}\n";
+    }
+  }
+  input += "unterminated " + kToken;
+  expected += "{\"msg\":\"unterminated [REDACTED:github-token]\"}";
+  for (unsigned threads : {1u, 2u}) {
+    for (size_t flush : {size_t{64}, size_t{256} << 10}) {
+      LineFilterOptions options;
+      options.threads = threads;
+      options.flush_bytes = flush;
+      options.max_record_bytes = 4096;
+      options.window_overlap = 256;
+      options.mmexternal_property = "msg";
+      EXPECT_EQ(filtered(input, options), expected) << threads << " threads, batches of " << flush;
+    }
+  }
+}
+
 TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
   const auto rules = testing::foundationRules();  // the last is private-key-header
   auto policy = testing::makePolicy(rules);
