@@ -10,6 +10,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
+#include <new>
 #include <fstream>
 #include <iterator>
 #include <vector>
@@ -55,7 +56,12 @@ core::PrefaultedBuffer DatabaseCache::load(const std::string& fingerprint) const
   if (size <= kMagic.size() + kDigestBytes) return {};
   in.seekg(0);
   char header[kMagic.size() + kDigestBytes];
-  core::PrefaultedBuffer database(size - sizeof(header));
+  core::PrefaultedBuffer database;
+  try {
+    database = core::PrefaultedBuffer(size - sizeof(header));
+  } catch (const std::bad_alloc&) {
+    return {};  // a miss: the rules are compiled instead
+  }
   if (!in.read(header, sizeof(header)) ||
       !in.read(database.data(), static_cast<std::streamsize>(database.size()))) {
     return {};

@@ -103,9 +103,7 @@ veil::app::ServeSettings serveSettings(const CLI::App& serve, veil::app::ServeSe
 }
 #endif
 
-}  // namespace
-
-int main(int argc, char** argv) {
+int runCommand(int argc, char** argv) {
   CLI::App app{"veil: a streaming redaction filter for logs.\n"
                "Reads log lines on stdin and writes them to stdout with tokens, secrets and\n"
                "personal data replaced."};
@@ -130,13 +128,18 @@ int main(int argc, char** argv) {
   app.add_option("--cache-dir", cache_dir, "Where compiled rule databases are cached (default: $VEIL_CACHE_DIR, $XDG_CACHE_HOME/veil or ~/.cache/veil)");
   filter_options.threads = std::max(1u, std::thread::hardware_concurrency());
   app.add_option("--threads", filter_options.threads, "Worker threads redacting lines, and threads sharing a large OTLP request under serve (default: the number of cores)")->capture_default_str()->check(CLI::Range(1u, 256u));
+  app.add_flag("--no-cache", no_cache, "Do not read or write the compiled-database cache");
+  auto* stats_flag = app.add_flag("--stats", stats, "Print lines, bytes, MB/s and findings per rule to stderr at the end");
+  auto* log_level_option = app.add_option("--log-level", log_level, "veil's own log level on stderr: trace, debug, info, warn, error, off")->capture_default_str();
   app.add_flag("--mmexternal{msg}", filter_options.mmexternal_property,
                "Speak rsyslog's mmexternal protocol: read one message property per line (msg, or "
-               "--mmexternal=rawmsg), answer {\"msg\":\"...\"} for a message that changed, {} for one that did not")
-      ->check(CLI::IsMember({"msg", "rawmsg"}));
-  app.add_flag("--no-cache", no_cache, "Do not read or write the compiled-database cache");
-  app.add_flag("--stats", stats, "Print lines, bytes, MB/s and findings per rule to stderr at the end");
-  app.add_option("--log-level", log_level, "veil's own log level on stderr: trace, debug, info, warn, error, off")->capture_default_str();
+               "--mmexternal=rawmsg), answer {} for a message without findings, {\"msg\":\"...\"} for the others (and for any line over --max-line-bytes); no --stats or --log-level")
+      ->check(CLI::IsMember({"msg", "rawmsg"}))
+      // rsyslog reads the child's stderr from the same pipe as its replies: a line there would
+      // be taken for the reply to a message and shift every reply after it.
+      ->excludes(stats_flag)
+      ->excludes(log_level_option);
+
 
   std::string config_file;
   app.add_option("--config", config_file, "YAML config: packs, actions, field rules, hash key, filter settings (flags given too take precedence)")->check(CLI::ExistingFile);
@@ -191,6 +194,8 @@ int main(int argc, char** argv) {
   if (serve->parsed()) return veil::app::handOffServe(argv);
 #endif
 
+  // Under mmexternal stderr shares rsyslog's reply pipe (see --mmexternal): no log lines at all.
+  if (!filter_options.mmexternal_property.empty()) log_level = "off";
   if (!veil::app::setUpLogging(log_level)) {
     std::fprintf(stderr, "veil: unknown log level '%s'; allowed: trace, debug, info, warn, error, critical, off\n", log_level.c_str());
     return kExitConfigError;
@@ -304,7 +309,26 @@ int main(int argc, char** argv) {
     case veil::frontends::LineFilterEnd::kOutputError:
       spdlog::error("writing stdout failed: {}", std::strerror(result.error));
       return kExitRuntimeError;
+    case veil::frontends::LineFilterEnd::kOutOfMemory:
+      std::fprintf(stderr, "veil: out of memory while redacting; output ends with the last lines written whole\n");
+      return kExitRuntimeError;
     default:
       return kExitOk;
   }
+}
+
+}  // namespace
+
+// Whatever goes wrong ends with a message and an exit code, never std::terminate: a filter
+// that aborts takes its producer's pipe down with it.
+int main(int argc, char** argv) {
+  try {
+    return runCommand(argc, argv);
+  } catch (const std::bad_alloc&) {
+    std::fprintf(stderr, "veil: out of memory\n");
+  } catch (const std::exception& e) {
+    // Our exceptions name files, flags and system calls, never record contents.
+    std::fprintf(stderr, "veil: %s\n", e.what());
+  }
+  return kExitRuntimeError;
 }

@@ -178,10 +178,15 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
     size_t size = 0;
     if (hs_serialized_database_size(serialized_database.data(), serialized_database.size(), &size) ==
         HS_SUCCESS) {
-      PrefaultedBuffer memory(size);
+      PrefaultedBuffer memory;
+      try {
+        memory = PrefaultedBuffer(size);
+      } catch (const std::bad_alloc&) {
+        // No memory to map: compiling below may still fit, or fail with its own error.
+      }
       auto* db = reinterpret_cast<hs_database_t*>(memory.data());
-      if (hs_deserialize_database_at(serialized_database.data(), serialized_database.size(), db) ==
-          HS_SUCCESS) {
+      if (!memory.empty() &&
+          hs_deserialize_database_at(serialized_database.data(), serialized_database.size(), db) == HS_SUCCESS) {
         set->database_memory_ = std::move(memory);
         set->database_ = DatabasePtr(db, DatabaseDeleter{.allocated_by_hyperscan = false});
         *used_cache = true;

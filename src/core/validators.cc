@@ -398,16 +398,23 @@ bool randomToken(std::string_view value) noexcept {
 
 double shannonEntropy(std::string_view bytes) noexcept {
   if (bytes.empty()) return 0;
+  // H = log2(n) - (1/n) * sum(c * log2(c)) over the byte counts c: one log2 per value instead
+  // of one per distinct byte (the entropy validators run on every candidate token).
+  static const std::array<double, 256> kCountBits = [] {
+    std::array<double, 256> bits{};
+    for (size_t c = 1; c < bits.size(); ++c) bits[c] = static_cast<double>(c) * std::log2(static_cast<double>(c));
+    return bits;
+  }();
   std::array<size_t, 256> counts{};
   for (const char c : bytes) ++counts[static_cast<unsigned char>(c)];
   const double total = static_cast<double>(bytes.size());
-  double bits = 0;
+  double sum = 0;
   for (const size_t count : counts) {
-    if (count == 0) continue;
-    const double p = static_cast<double>(count) / total;
-    bits -= p * std::log2(p);
+    sum += count < kCountBits.size() ? kCountBits[count] : static_cast<double>(count) * std::log2(static_cast<double>(count));
   }
-  return bits;
+  // Rounded to 1e-12: the subtraction leaves 2.9999999999999996 where the per-byte sum gave
+  // exactly 3, and thresholds are compared with >=.
+  return std::max(0.0, std::round((std::log2(total) - sum / total) * 1e12) / 1e12);
 }
 
 bool entropyAtLeast(std::string_view bytes, double min_bits_per_byte) noexcept {

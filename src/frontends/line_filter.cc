@@ -73,6 +73,9 @@ struct Batch {
   // The end of the line before the batch (at most kPreviousLineBytes): a name whose value is on
   // the batch's first line (formats/split_pairs.h).
   std::string previous_line;
+  // False when consecutive lines are unrelated records (rsyslog's mmexternal interleaves hosts):
+  // no line names the next one's value.
+  bool related_lines = true;
 
   // Complete lines with terminators; the last may lack one (end of input).
   std::string_view input() const { return {buffer.bytes.get() + input_begin, input_end - input_begin}; }
@@ -168,7 +171,8 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
     // Only a line with a sensitive field name in it can name the next line's value. A JSON
     // record's scan ends with its last member, not its message: keep one that says `name:`.
     const bool json = !line.empty() && line.front() == '{';
-    previous = (json ? line.find("name:") != std::string_view::npos : workspace.scan.sawFieldLiteral())
+    previous = batch.related_lines &&
+                       (json ? line.find("name:") != std::string_view::npos : workspace.scan.sawFieldLiteral())
                    ? line
                    : std::string_view{};
     if (changed) {
@@ -295,7 +299,10 @@ class BatchPipeline {
  public:
   BatchPipeline(const core::Policy& policy, const formats::RecordRedactor& records,
                 const LineFilterOptions& options)
-      : records_(records), options_(options), key_rule_(formats::keyBlockRule(policy)) {
+      : records_(records),
+        options_(options),
+        // Key bodies continue a BEGIN line of the same producer, which unrelated lines are not.
+        key_rule_(options.mmexternal_property.empty() ? formats::keyBlockRule(policy) : std::nullopt) {
     if (!options.mmexternal_property.empty()) replies_.emplace(options.mmexternal_property);
     const unsigned workers = std::max(1u, options.threads);
     // One workspace per worker, one for the reading thread when it helps out and one for the
@@ -392,6 +399,15 @@ class BatchPipeline {
   }
 
  private:
+  // With mutex_ held: ends the run with `error` (errno) and wakes every thread.
+  void failWith(int error) {
+    if (!failed_) error_ = error;
+    failed_ = true;
+    work_ready_.notify_all();
+    done_ready_.notify_all();
+    space_.notify_all();
+  }
+
   // Called by the writer (or the caller with one thread) only.
   bool write(const Batch& batch) {
     if (replies_) return writeReplies(options_.output_fd, batch, *replies_, reply_text_, error_);
@@ -430,7 +446,15 @@ class BatchPipeline {
       auto batch = std::move(pending_.front());
       pending_.pop_front();
       lock.unlock();
-      redactBatch(records_, workspace, key_rule_, *batch);
+      try {
+        redactBatch(records_, workspace, key_rule_, *batch);
+      } catch (const std::bad_alloc&) {
+        // Out of memory on this thread: stop the run with an error rather than terminate, and
+        // never write the batch unredacted.
+        lock.lock();
+        failWith(ENOMEM);
+        return;
+      }
       lock.lock();
       done_.emplace(batch->sequence, std::move(batch));
       done_ready_.notify_one();
@@ -449,9 +473,16 @@ class BatchPipeline {
       auto batch = std::move(done_.begin()->second);
       done_.erase(done_.begin());
       lock.unlock();
-      key_open_ = settleKeyBlock(records_, workspaces_.back(), key_rule_, key_open_, *batch);
-      account(*batch);
-      const bool ok = write(*batch);
+      bool ok = false;
+      try {
+        key_open_ = settleKeyBlock(records_, workspaces_.back(), key_rule_, key_open_, *batch);
+        account(*batch);
+        ok = write(*batch);
+      } catch (const std::bad_alloc&) {
+        lock.lock();
+        failWith(ENOMEM);
+        return;
+      }
       recycle(std::move(batch));
       lock.lock();
       ++next;
@@ -580,7 +611,9 @@ LineFilterResult LineFilter::Run::execute() {
   pipeline_.finish();
   pipeline_.endOutput();
   if (pipeline_.failed()) {
-    result_.end = pipeline_.error() == EPIPE ? LineFilterEnd::kOutputClosed : LineFilterEnd::kOutputError;
+    result_.end = pipeline_.error() == EPIPE    ? LineFilterEnd::kOutputClosed
+                  : pipeline_.error() == ENOMEM ? LineFilterEnd::kOutOfMemory
+                                                : LineFilterEnd::kOutputError;
     result_.error = pipeline_.error();
   } else if (stop && result_.end == LineFilterEnd::kEndOfInput) {
     result_.end = LineFilterEnd::kStopped;
@@ -668,7 +701,8 @@ void LineFilter::Run::handOver(size_t line_end) {
   std::memcpy(input_.bytes.get(), batch_->buffer.bytes.get() + line_end, rest);
   batch_->input_begin = begin_;
   batch_->input_end = line_end;
-  batch_->previous_line = last_line_;
+  batch_->related_lines = options_.mmexternal_property.empty();
+  batch_->previous_line = batch_->related_lines ? last_line_ : std::string();
   // The batch's last line, for the batch after it.
   const std::string_view lines = batch_->input();
   std::string_view last = lines.substr(0, lines.size() - 1);  // without the final newline

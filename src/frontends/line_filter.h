@@ -26,7 +26,8 @@ struct LineFilterOptions {
   unsigned threads = 1;
   // Not empty: answer in rsyslog's mmexternal protocol, one JSON object per line setting this
   // message property ("msg", "rawmsg") to the redacted line, or `{}` for a line that did not
-  // change (frontends/mmexternal_replies.h).
+  // change (frontends/mmexternal_replies.h). Lines are then unrelated messages: no private key
+  // or `name:`/`value:` pair continues from one to the next.
   std::string mmexternal_property;
 };
 
@@ -36,6 +37,7 @@ enum class LineFilterEnd {
   kOutputClosed,  // the reader went away (EPIPE)
   kInputError,
   kOutputError,
+  kOutOfMemory,   // a worker could not allocate; output stops after the last batch written
 };
 
 struct LineFilterResult {

@@ -23,7 +23,8 @@ RSYSLOGD=$(command -v rsyslogd || echo /usr/sbin/rsyslogd)
 
 port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 # The deploy snippet as shipped, pointed at this build's binary.
-sed "s|/usr/local/bin/veil|$VEIL|" "$ROOT/deploy/rsyslog/veil.conf" > "$WORK/veil.conf"
+sed "s|/usr/local/bin/veil|$VEIL|; s|/var/cache/veil|$WORK/cache|" "$ROOT/deploy/rsyslog/veil.conf" > "$WORK/veil.conf"
+grep -q "$WORK/cache" "$WORK/veil.conf" || die "the deploy file names the cache directory"
 cat > "$WORK/rsyslog.conf" <<CONF
 global(workDirectory="$WORK")
 module(load="imtcp")
@@ -33,8 +34,9 @@ include(file="$WORK/veil.conf")
 action(type="omfile" file="$WORK/out.log" template="message")
 CONF
 "$RSYSLOGD" -N1 -f "$WORK/rsyslog.conf" > "$WORK/check.log" 2>&1 || { cat "$WORK/check.log"; die "rsyslog accepts the config"; }
-# veil's cache and packs reach it through rsyslog's environment.
-VEIL_CACHE_DIR="$WORK/cache" "$RSYSLOGD" -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" > "$WORK/rsyslogd.log" 2>&1 &
+# rsyslog starts veil with an empty environment: the packs are found next to the binary, the
+# cache through the flag in the deploy file.
+"$RSYSLOGD" -n -f "$WORK/rsyslog.conf" -i "$WORK/rsyslogd.pid" > "$WORK/rsyslogd.log" 2>&1 &
 rsyslog_pid=$!
 for _ in $(seq 100); do
   (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break
@@ -70,6 +72,7 @@ strip() { local m=$1; echo "${m# }"; }
 [[ "${got[3]}" != *"$AWS"* && "${got[3]}" == *"export AWS_ACCESS_KEY_ID=[REDACTED:"* ]] && pass "AWS key masked" || fail "aws: ${got[3]}"
 [[ "${got[4]}" != *"Correct-Horse-9"* && "${got[4]}" == *'"user":"bob"}'* ]] && pass "JSON message: password masked, the rest kept" || fail "json: ${got[4]}"
 [[ "$(strip "${got[5]}")" == "${sent[5]}" ]] && pass "quotes and backslashes survive the JSON round trip" || fail "escapes: ${got[5]}"
+ls "$WORK"/cache/*.hsdb > /dev/null 2>&1 && pass "veil under rsyslog caches its compiled rules" || fail "no compiled-rule cache in $WORK/cache"
 
 echo
 if [[ $failures -gt 0 ]]; then echo "$failures rsyslog check(s) failed"; exit 1; fi

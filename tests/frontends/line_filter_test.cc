@@ -171,6 +171,23 @@ TEST(LineFilterTest, MmexternalRepliesOnePerLine) {
   }
 }
 
+// Under mmexternal each line is a message of its own (rsyslog interleaves hosts): a name on one
+// line does not make the next one's value sensitive, nor does a BEGIN line make it key material.
+TEST(LineFilterTest, MmexternalLinesAreUnrelatedMessages) {
+  auto policy = testing::makePolicy(testing::foundationRules(), "[REDACTED:{rule}]", testing::foundationFields(),
+                                    testing::foundationExceptions());
+  const std::string input = "- name: DB_PASSWORD\n  value: Zx8Lm2Qp7Rt1\n";
+  LineFilterOptions plain;
+  ASSERT_EQ(filtered(input, plain, nullptr, policy), "- name: DB_PASSWORD\n  value: [REDACTED:password-field]\n");
+  for (unsigned threads : {1u, 2u}) {
+    LineFilterOptions options;
+    options.threads = threads;
+    options.flush_bytes = 16;
+    options.mmexternal_property = "msg";
+    EXPECT_EQ(filtered(input, options, nullptr, policy), "{}\n{}\n") << threads << " threads";
+  }
+}
+
 TEST(LineFilterTest, KeyBodyLinesAfterABeginLineAreMaskedAcrossBatches) {
   const auto rules = testing::foundationRules();  // the last is private-key-header
   auto policy = testing::makePolicy(rules);
