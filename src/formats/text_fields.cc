@@ -265,6 +265,33 @@ Range extendPastDelimiters(std::string_view text, Range value) {
   return {value.begin, run_end};
 }
 
+// An environment dump (`env`, `printenv`, `export -p`, `docker inspect` of a container's Env)
+// prints a value with blanks unquoted: `GPG_PASSPHRASE=staple meadow orbit candle`. When the
+// variable starts its line (after blanks, `export ` or `declare -x `), is named like one
+// (upper case, digits, '_') and nothing after its value reads as another pair, the value is the
+// rest of the line. The first word decides whether it is a secret: a placeholder stays one.
+Range environmentValue(std::string_view text, Range key, Range value) {
+  if (value.end >= text.size() || !isBlank(text[value.end])) return value;
+  for (size_t k = key.begin; k < key.end; ++k) {
+    const char c = text[k];
+    if (!((c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_')) return value;
+  }
+  size_t line_begin = text.rfind('\n', key.begin);
+  line_begin = line_begin == std::string_view::npos ? 0 : line_begin + 1;
+  std::string_view before = text.substr(line_begin, key.begin - line_begin);
+  while (!before.empty() && isBlank(before.front())) before.remove_prefix(1);
+  if (!before.empty() && before != "export " && before != "declare -x ") return value;
+  size_t line_end = text.find('\n', value.end);
+  if (line_end == std::string_view::npos) line_end = text.size();
+  while (line_end > value.end && isSpace(text[line_end - 1])) --line_end;
+  for (size_t k = value.end; k < line_end; ++k) {
+    if (text[k] == '=' || (text[k] == ':' && k + 1 < line_end && isBlank(text[k + 1]))) return value;
+  }
+  const std::string_view first = text.substr(value.begin, value.end - value.begin);
+  if (core::holdsNoSecret(first)) return value;
+  return {value.begin, line_end};
+}
+
 // `unquoted`: the value was cut at a delimiter, which may be part of the secret.
 void addIfSensitive(const core::Policy& policy, std::string_view text, Range key, Range value,
                     std::vector<core::Finding>& out, bool unquoted = false) {
@@ -440,7 +467,8 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
           continue;
         }
       }
-      addIfSensitive(policy, text, key, value, out, at < text.size() && text[at] != '"' && text[at] != '\'');
+      const bool unquoted = at < text.size() && text[at] != '"' && text[at] != '\'';
+      addIfSensitive(policy, text, key, unquoted ? environmentValue(text, key, value) : value, out, unquoted);
       // A value is one value: `password=password=…` is not read again from each '='.
       if (value.end > i + 1) i = value.end - 1;
     } else if (c == ':') {

@@ -200,6 +200,20 @@ TEST_F(RecordRedactorTest, TextFieldValuesRunPastDelimitersInsideThem) {
   EXPECT_EQ(redact("{secret=abc123} done"), "{secret=[REDACTED:password-field]} done");
 }
 
+// An environment dump (`env`, `printenv`, `export -p`, a container's env) prints a value with
+// blanks unquoted: the whole rest of the line is the value of a sensitive variable. Only there:
+// after a lowercase or mid-line key, or before the next pair, the value stops at the blank.
+TEST_F(RecordRedactorTest, EnvironmentLinesHoldTheRestOfTheLine) {
+  EXPECT_EQ(redact("GPG_SECRET=staple meadow orbit candle"), "GPG_SECRET=[REDACTED:password-field]");
+  EXPECT_EQ(redact("  export DB_PASSWORD=two words  "), "  export DB_PASSWORD=[REDACTED:password-field]  ");
+  EXPECT_EQ(redact("declare -x APP_SECRET=left right"), "declare -x APP_SECRET=[REDACTED:password-field]");
+  EXPECT_EQ(redact("DB_PASSWORD=Zx8Lm2 DB_USER=app"), "DB_PASSWORD=[REDACTED:password-field] DB_USER=app");
+  EXPECT_EQ(redact("client_secret=Zx8Lm2 then prose"), "client_secret=[REDACTED:password-field] then prose");
+  EXPECT_EQ(redact("INFO start DB_PASSWORD=Zx8Lm2 ok"), "INFO start DB_PASSWORD=[REDACTED:password-field] ok");
+  EXPECT_EQ(redact("DB_PASSWORD=${DB_PASSWORD} from the vault"), "DB_PASSWORD=${DB_PASSWORD} from the vault");
+  EXPECT_EQ(redact("LOG_LEVEL=debug and more"), "LOG_LEVEL=debug and more");
+}
+
 // Field names in more of the syntaxes logs use: XML elements, Ruby/Perl/PHP arrows, `key = v`,
 // sentences and prose colons (these two only when the value reads like a code or key).
 TEST_F(RecordRedactorTest, TextFieldsXmlArrowsSentencesAndProse) {
