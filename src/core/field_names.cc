@@ -117,7 +117,7 @@ std::optional<uint32_t> FieldNames::match(std::string_view name) const {
   size_t count = 0;
   const size_t length = splitWords(name, joined, starts, count);
   if (length > 0) {
-    const std::string_view all(joined, length);
+    std::string_view all(joined, length);
     // Longest suffix first, so `next_page_token` meets the exception `page token` before the
     // rule `token`.
     for (size_t word = 0; word < count; ++word) {
@@ -127,6 +127,18 @@ std::optional<uint32_t> FieldNames::match(std::string_view name) const {
         if (const Entry* entry = find(exact_, suffix)) return entry->rule;
       }
       if (const Entry* entry = find(suffix_, suffix)) return entry->rule;
+    }
+    // A version or a number after the name (`ses_smtp_password_v4`, `api_key_2`) names the
+    // same thing: match the name without it.
+    const std::string_view last = all.substr(starts[count - 1]);
+    const std::string_view digits = last.starts_with('v') ? last.substr(1) : last;
+    if (count >= 2 && !digits.empty() && digits.find_first_not_of("0123456789") == std::string_view::npos) {
+      all = all.substr(0, starts[count - 1]);
+      for (size_t word = 0; word + 1 < count; ++word) {
+        const std::string_view suffix = all.substr(starts[word]);
+        if (contains(exceptions_, suffix)) return std::nullopt;
+        if (const Entry* entry = find(suffix_, suffix)) return entry->rule;
+      }
     }
   }
   if (!globs_.empty()) {

@@ -97,11 +97,29 @@ bool holdsNoSecret(std::string_view value) noexcept {
                                             isPlaceholder(value.substr(0, comma))) {
     return true;
   }
-  // A path (sudo's PWD=/var/www, password_file=/run/secrets/db) is where a secret is, not it.
+  // A path (sudo's PWD=/var/www, password_file=/run/secrets/db) is where a secret is, not it;
+  // so is a top-level directory (`PWD=/root`, `/`), written in lower case.
   if (value.size() > 1 && value.front() == '/' && value.find('/', 1) != std::string_view::npos &&
       allOf(value, [](char c) noexcept { return isPathChar(c) || c == '/'; })) {
     return true;
   }
+  if (value == "/" || (value.size() > 1 && value.size() <= 12 && value.front() == '/' &&
+                       allOf(value.substr(1), [](char c) noexcept { return c >= 'a' && c <= 'z'; }))) {
+    return true;
+  }
+  // What tools print in a secret's place: Terraform's `(sensitive value)`, Ansible's no_log
+  // marker, `kubectl describe secret`'s size (`password:  19 bytes`), and its description of
+  // where an environment variable comes from (`<set to the key 'password' in secret 'db'>`).
+  for (std::string_view marker : {"(sensitive value)", "(sensitive)", "(known after apply)",
+                                  "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}) {
+    if (value == marker) return true;
+  }
+  if (const size_t bytes = value.find(" bytes"); bytes != std::string_view::npos && bytes > 0 &&
+                                                 bytes + 6 == value.size() &&
+                                                 allOf(value.substr(0, bytes), [](char c) noexcept { return c >= '0' && c <= '9'; })) {
+    return true;
+  }
+  if (value.starts_with("<set to the key ") || value.starts_with("<set to the field ")) return true;
   // So is a relative one: `--from-file=password=./pw.txt`, `key_file=~/.ssh/id_ed25519`.
   for (std::string_view start : {"./", "../", "~/"}) {
     if (value.size() > start.size() && value.starts_with(start) &&
@@ -126,7 +144,7 @@ bool holdsNoSecret(std::string_view value) noexcept {
         "unset", "not_set", "notset", "required", "optional", "-", "n/a", "redacted", "hidden",
         "masked", "filtered", "removed", "omitted", "sanitized", "scrubbed", "censored", "missing",
         "absent", "present", "provided", "expired", "invalid", "disabled", "enabled", "granted",
-        "denied", "publickey", "unknown",
+        "denied", "publickey", "unknown", "sensitive",
         // Authentication methods named as a setting (`auth=oauth2`, `auth: ldap`).
         "oauth", "oauth2", "oidc", "saml", "saml2", "ldap", "kerberos", "sigv4", "mtls", "hmac", "x509",
         "anonymous"}) {

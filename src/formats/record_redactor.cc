@@ -3,6 +3,7 @@
 #include "formats/json_string.h"
 
 #include "core/placeholders.h"
+#include "core/validators.h"
 
 #include <algorithm>
 
@@ -224,6 +225,19 @@ class RecordRedactor::JsonWalk {
                                  std::string_view key, bool as_any_value = false) {
     od::json_type type;
     if (auto error = value.type().get(type)) return error;
+    // An object under a sensitive name is walked, not replaced whole: `"auth": {"method":
+    // "oidc", "expires_in": 3600}` is configuration. Its members keep their own names' rules,
+    // and inherit the parent's where they hold the secret by position (`"value"`, as in Spring's
+    // `/env` and name/value pairs) or read as a generated token.
+    if (sensitive && type == od::json_type::object && !as_any_value) {
+      od::object object;
+      if (auto error = value.get_object().get(object)) return error;
+      const auto outer = inherited_;
+      inherited_ = sensitive;
+      const auto error = walkObject(object);
+      inherited_ = outer;
+      return error;
+    }
     if (sensitive) {
       // The whole value goes, whatever its type: one string in its place (a drop inside an
       // array or an OTLP attribute value becomes a mask: removing it would change the shape).
@@ -293,8 +307,11 @@ class RecordRedactor::JsonWalk {
 
   // Elements of an array under a field share its name as context. In an argument vector
   // (["app", "--db-password", "s3cr3t"]) a flag naming a secret makes the next element one.
+  // Redis's CONFIG SET logged as an array names its secret the same way:
+  // ["CONFIG", "SET", "requirepass", "…"].
   simdjson::error_code walkArray(od::array array, std::string_view key = {}) {
     std::optional<uint32_t> flagged;
+    std::string_view previous;  // the raw text of the element before
     for (auto element : array) {
       od::value value;
       if (auto error = std::move(element).get(value)) return error;
@@ -302,15 +319,19 @@ class RecordRedactor::JsonWalk {
       flagged.reset();
       od::json_type type;
       if (auto error = value.type().get(type)) return error;
+      std::string_view raw;
+      if (type == od::json_type::string) raw = tokenOf(value.raw_json_token());
       if (!sensitive && type == od::json_type::string) {
         // Raw text is enough for a flag: names are plain letters, digits and separators.
-        const std::string_view raw = tokenOf(value.raw_json_token());
         if (raw.size() > 4 && raw[1] == '-' && raw.find('=') == std::string_view::npos) {
           std::string_view name = raw.substr(1, raw.size() - 2);
           while (!name.empty() && name.front() == '-') name.remove_prefix(1);
           flagged = owner_.policy_.sensitiveField(name);
+        } else if (core::equalsFolded(previous, "\"set\"") && raw.size() > 2) {
+          flagged = owner_.policy_.sensitiveField(raw.substr(1, raw.size() - 2));
         }
       }
+      previous = raw;
       if (auto error = walkValue(value, sensitive, key)) return error;
     }
     return simdjson::SUCCESS;
@@ -370,9 +391,42 @@ class RecordRedactor::JsonWalk {
         if (auto error = dropMember(offsetOf(raw_key) - 1, value, *sensitive)) return error;
         continue;
       }
+      if (!sensitive && inherited_) {
+        if (auto error = walkInheriting(value, key)) return error;
+        continue;
+      }
       if (auto error = walkValue(value, sensitive, key)) return error;
     }
     return simdjson::SUCCESS;
+  }
+
+  // A generated token, also one in dotted parts: a JWT, a signed session cookie (`s%3A<id>.<sig>`).
+  static bool readsAsToken(std::string_view text) {
+    if (core::randomToken(text)) return true;
+    while (!text.empty()) {
+      const size_t dot = text.find('.');
+      if (core::randomToken(text.substr(0, dot))) return true;
+      if (dot == std::string_view::npos) break;
+      text.remove_prefix(dot + 1);
+    }
+    return false;
+  }
+
+  // A member without a sensitive name inside an object under one (see walkValue): a string that
+  // holds the secret by position or reads as a generated token takes the parent's rule.
+  simdjson::error_code walkInheriting(od::value value, std::string_view key) {
+    od::json_type type;
+    if (auto error = value.type().get(type)) return error;
+    if (type != od::json_type::string) return walkValue(value, std::nullopt, key);
+    std::string_view decoded;
+    const std::string_view raw = tokenOf(value.raw_json_token());
+    if (auto error = value.get_string().get(decoded)) return error;
+    if ((key == "value" || key == "Value" || readsAsToken(decoded)) && !core::holdsNoSecret(decoded)) {
+      const size_t begin = offsetOf(raw.data());
+      replaceValue(*inherited_, decoded, begin, begin + raw.size(), false);
+      return simdjson::SUCCESS;
+    }
+    return scanString(decoded, raw, key);
   }
 
   // Keys are data too (maps keyed by e-mail address): scanned with the pattern rules.
@@ -393,6 +447,8 @@ class RecordRedactor::JsonWalk {
   const RecordRedactor& owner_;
   Workspace& ws_;
   Workspace::Level& level_;
+  // Inside an object under a sensitive name: that name's rule (see walkValue).
+  std::optional<uint32_t> inherited_;
   int depth_;
   std::string_view json_;
   const char* base_ = nullptr;

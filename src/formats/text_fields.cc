@@ -1,5 +1,7 @@
 #include "formats/text_fields.h"
 
+#include "core/validators.h"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -265,6 +267,44 @@ Range extendPastDelimiters(std::string_view text, Range value) {
   return {value.begin, run_end};
 }
 
+// The quoted `"value"` member that opens the object at `at` (blanks before its '{'), or an
+// empty range.
+Range valueMember(std::string_view text, size_t at) {
+  constexpr std::string_view kValue = "\"value\"";
+  auto skipBlanks = [&](size_t i) {
+    while (i < text.size() && isBlank(text[i])) ++i;
+    return i;
+  };
+  size_t i = skipBlanks(at);
+  if (i >= text.size() || text[i] != '{') return {at, at};
+  i = skipBlanks(i + 1);
+  if (text.substr(i, kValue.size()) != kValue) return {at, at};
+  i = skipBlanks(i + kValue.size());
+  if (i >= text.size() || text[i] != ':') return {at, at};
+  i = skipBlanks(i + 1);
+  if (i >= text.size() || text[i] != '"') return {at, at};
+  size_t end = i + 1;
+  while (end < text.size() && text[end] != '"') end += text[end] == '\\' ? 2 : 1;
+  if (end >= text.size()) return {at, at};
+  return {i + 1, end};
+}
+
+// `pwd: passwordPrompt()`, `password: os.getenv("DB_PASSWORD")`: a function called for the
+// value (mongosh, code echoed in a log), not the value.
+bool isCall(std::string_view text, Range value) {
+  std::string_view v = text.substr(value.begin, value.end - value.begin);
+  if (!v.empty() && v.back() == '(') {
+    v.remove_suffix(1);
+  } else if (value.end >= text.size() || text[value.end] != '(') {
+    return false;
+  }
+  if (v.empty() || (v.front() >= '0' && v.front() <= '9')) return false;
+  for (char c : v) {
+    if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_' || c == '.')) return false;
+  }
+  return true;
+}
+
 // An environment dump (`env`, `printenv`, `export -p`, `docker inspect` of a container's Env)
 // prints a value with blanks unquoted: `GPG_PASSPHRASE=staple meadow orbit candle`. When the
 // variable starts its line (after blanks, `export ` or `declare -x `), is named like one
@@ -305,14 +345,6 @@ void addIfSensitive(const core::Policy& policy, std::string_view text, Range key
   out.push_back({*rule, value.begin, value.end});
 }
 
-bool equalsFolded(std::string_view word, std::string_view lower) {
-  if (word.size() != lower.size()) return false;
-  for (size_t k = 0; k < word.size(); ++k) {
-    if (static_cast<char>(word[k] | 0x20) != lower[k]) return false;
-  }
-  return true;
-}
-
 // The word that ends before `at`, blanks between them skipped.
 std::string_view wordBefore(std::string_view text, size_t at) {
   size_t end = at;
@@ -326,7 +358,7 @@ std::string_view wordBefore(std::string_view text, size_t at) {
 bool afterVerdict(std::string_view text, size_t at) {
   const std::string_view word = wordBefore(text, at);
   for (std::string_view verdict : {"failed", "accepted", "invalid", "wrong", "incorrect", "bad", "expired", "rejected"}) {
-    if (equalsFolded(word, verdict)) return true;
+    if (core::equalsFolded(word, verdict)) return true;
   }
   return false;
 }
@@ -334,7 +366,7 @@ bool afterVerdict(std::string_view text, size_t at) {
 // `reset to`, `changed to`, `set to`: a verb that gives a password a new value.
 bool isSettingVerb(std::string_view word) {
   for (std::string_view verb : {"reset", "set", "changed", "change", "rotated"}) {
-    if (equalsFolded(word, verb)) return true;
+    if (core::equalsFolded(word, verb)) return true;
   }
   return false;
 }
@@ -350,7 +382,7 @@ bool isProseWordBeforeColon(std::string_view word) {
   for (std::string_view key : {"id", "ip", "host", "hostname", "path", "session", "email", "from", "to",
                                "server", "account", "login", "trace", "job", "span", "request", "name", "file", "dir",
                                "url", "uri", "status", "code", "error", "reason", "policy", "vault", "secret"}) {
-    if (equalsFolded(word, key)) return false;
+    if (core::equalsFolded(word, key)) return false;
   }
   return true;
 }
@@ -473,7 +505,11 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       if (value.end > i + 1) i = value.end - 1;
     } else if (c == ':') {
       bool quoted = false;
-      const Range key = keyBefore(text, i, quoted);
+      // Jackson's and other pretty printers put a blank before the colon: `"password" : "…"`.
+      size_t key_end = i;
+      while (key_end > 0 && isBlank(text[key_end - 1]) && i - key_end < 2) --key_end;
+      if (key_end != i && (key_end == 0 || (text[key_end - 1] != '"' && text[key_end - 1] != '\''))) key_end = i;
+      const Range key = keyBefore(text, key_end, quoted);
       if (key.end <= key.begin || !policy.sensitiveField(text.substr(key.begin, key.end - key.begin))) continue;
       size_t at = i + 1;
       // `10:00:01`, `http://`, `std::` are not key-value pairs: require a blank or a quote, or
@@ -535,7 +571,12 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
         }
         unquoted = at < text.size() && text[at] != '"' && text[at] != '\'';
       }
-      if (opensObject(text, value.end)) continue;
+      if (opensObject(text, value.end)) {
+        // Spring Boot's /env, one property a line: `"spring.mail.password" : { "value" : "…" }`.
+        addIfSensitive(policy, text, key, valueMember(text, value.end), out);
+        continue;
+      }
+      if (isCall(text, value)) continue;
       addIfSensitive(policy, text, key, value, out, unquoted);
       if (value.end > i + 1) i = value.end - 1;
     } else if (c == '<' && i + 1 < text.size() && text[i + 1] != '/') {

@@ -52,8 +52,24 @@ TEST_F(RecordRedactorTest, SensitiveFieldNameRedactsAnyValue) {
 }
 
 TEST_F(RecordRedactorTest, NonStringUnderSensitiveNameIsReplacedWhole) {
-  EXPECT_EQ(redact(R"({"pwd":12345,"api_key":{"id":1,"v":[1,2]},"secret":[ "a" ],"token":7})"),
-            R"({"pwd":"[REDACTED:password-field]","api_key":"[REDACTED:token-field]","secret":"[REDACTED:password-field]","token":"[REDACTED:token-field]"})");
+  EXPECT_EQ(redact(R"({"pwd":12345,"secret":[ "a" ],"token":7})"),
+            R"({"pwd":"[REDACTED:password-field]","secret":"[REDACTED:password-field]","token":"[REDACTED:token-field]"})");
+}
+
+// An object under a sensitive name is walked: configuration and metadata in it stay; members
+// with sensitive names of their own, a `value` member and generated tokens take the mask.
+TEST_F(RecordRedactorTest, ObjectsUnderSensitiveNamesAreWalked) {
+  EXPECT_EQ(redact(R"({"auth":{"token_type":"Bearer","expires_in":3600,"scope":"read write","method":"oidc"}})"),
+            R"({"auth":{"token_type":"Bearer","expires_in":3600,"scope":"read write","method":"oidc"}})");
+  EXPECT_EQ(redact(R"({"api_key":{"id":1,"v":[1,2]}})"), R"({"api_key":{"id":1,"v":[1,2]}})");
+  EXPECT_EQ(redact(R"({"spring.mail.password":{"value":"Walrus.8862","origin":"application-prod.yml"}})"),
+            R"({"spring.mail.password":{"value":"[REDACTED:password-field]","origin":"application-prod.yml"}})");
+  EXPECT_EQ(redact(R"({"token":{"access":"Xk9mP2qL7Rt4Zx8Lm2Qp7Rt4","expires":3600,"nested":{"refresh":"Qp7Rt4Zx8Lm2Xk9mP2qL7Rt4"}}})"),
+            R"({"token":{"access":"[REDACTED:token-field]","expires":3600,"nested":{"refresh":"[REDACTED:token-field]"}}})");
+  EXPECT_EQ(redact(R"({"token":{"sid":"s%3AMuwsfLRTQRmJ0YMAnUKSbCXtB2I5skpS.zSIltHAtSVR-AXg9QE7Lqh1Vc5dRuEMhDlgyVDx2C8v","ttl":1800}})"),
+            R"({"token":{"sid":"[REDACTED:token-field]","ttl":1800}})");
+  EXPECT_EQ(redact(R"({"secret":{"user":"bob","password":"hunter2x","value":"${DB_PASSWORD}"}})"),
+            R"({"secret":{"user":"bob","password":"[REDACTED:password-field]","value":"${DB_PASSWORD}"}})");
 }
 
 TEST_F(RecordRedactorTest, EmptyNullAndStarredValuesUnderSensitiveNamesStay) {
@@ -127,6 +143,17 @@ TEST_F(RecordRedactorTest, ArgvFlagNamingASecretMakesTheNextElementOne) {
   // A flag at the end changes nothing; the element after a flag goes whatever its type.
   const std::string plain = R"({"argv":["app","--verbose","file.txt","--password"],"n":["--password",7]})";
   EXPECT_EQ(redact(plain), R"({"argv":["app","--verbose","file.txt","--password"],"n":["--password","[REDACTED:password-field]"]})");
+}
+
+// Redis's CONFIG SET logged as an array: the setting's name names the next element.
+TEST_F(RecordRedactorTest, ConfigSetArraysNameTheirSecret) {
+  EXPECT_EQ(redact(R"({"cmd":["CONFIG","SET","secret","Xk9mP2qL7Rt4"]})"),
+            R"({"cmd":["CONFIG","SET","secret","[REDACTED:password-field]"]})");
+  // A list of field names, another setting: nothing to hide.
+  for (const std::string line : {R"({"fields":["username","secret","created_at"]})",
+                                 R"({"cmd":["CONFIG","SET","maxmemory","100mb"]})"}) {
+    EXPECT_EQ(redact(line), line);
+  }
 }
 
 TEST_F(RecordRedactorTest, InvalidJsonIsScannedAsTextAndCounted) {
