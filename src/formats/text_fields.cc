@@ -305,6 +305,18 @@ bool isCall(std::string_view text, Range value) {
   return true;
 }
 
+// The length of `is` or `was` after the blank at `i` when a blank or colon follows it, else 0.
+size_t sentenceVerbAt(std::string_view text, size_t i) {
+  if (text[i] != ' ' || i == 0) return 0;
+  for (std::string_view verb : {"is", "was"}) {
+    const size_t end = i + 1 + verb.size();
+    if (end < text.size() && text.substr(i + 1, verb.size()) == verb && (text[end] == ' ' || text[end] == ':')) {
+      return verb.size();
+    }
+  }
+  return 0;
+}
+
 // An environment dump (`env`, `printenv`, `export -p`, `docker inspect` of a container's Env)
 // prints a value with blanks unquoted: `GPG_PASSPHRASE=staple meadow orbit candle`. When the
 // variable starts its line (after blanks, `export ` or `declare -x `), is named like one
@@ -594,15 +606,14 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       if (!policy.sensitiveField(name)) continue;
       addIfSensitive(policy, text, {i + 1, name_end}, {name_end + 1, close}, out);
       i = close - 1;
-    } else if (c == ' ' && i > 0 && i + 3 < text.size() && text[i + 1] == 'i' && text[i + 2] == 's' &&
-               (text[i + 3] == ' ' || text[i + 3] == ':')) {
-      // A sentence: `MYSQL_PWD is itv72py6…`, `token is 7DYNc3jk…`. After a plain word the
-      // value must read like a code or key; after an identifier (`DD_API_KEY`) anything but a
-      // placeholder or state word counts.
+    } else if (const size_t verb = sentenceVerbAt(text, i); verb > 0) {
+      // A sentence: `MYSQL_PWD is itv72py6…`, `token is 7DYNc3jk…`, `their password was "…"`.
+      // After a plain word the value must read like a code or key; after an identifier
+      // (`DD_API_KEY`) anything but a placeholder or state word counts.
       bool quoted = false;
       const Range key = keyBefore(text, i, quoted);
       if (quoted || key.end <= key.begin) continue;
-      size_t at = i + 3;
+      size_t at = i + 1 + verb;
       while (at < text.size() && isBlank(text[at])) ++at;
       // `Your new password is: Xk9#mP2!`
       if (at < text.size() && text[at] == ':') {

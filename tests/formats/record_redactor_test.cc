@@ -251,6 +251,9 @@ TEST_F(RecordRedactorTest, TextFieldsXmlArrowsSentencesAndProse) {
   EXPECT_EQ(redact("datasource secret = 7jW5r5UXDB=="), "datasource secret = [REDACTED:password-field]");
   EXPECT_EQ(redact("error = MYSQL_PWD is itv72py6DaCBK2VDUT"), "error = MYSQL_PWD is [REDACTED:password-field]");
   EXPECT_EQ(redact("core.14418 token is 7DYNc3jkaMbLEp5t"), "core.14418 token is [REDACTED:token-field]");
+  EXPECT_EQ(redact("support note: their password was \"O.NNV9Kl*t.Dmv-+IS\" before the reset"),
+            "support note: their password was \"[REDACTED:password-field]\" before the reset");
+  EXPECT_EQ(redact("the password was changed yesterday"), "the password was changed yesterday");
   EXPECT_EQ(redact("HTTPS token: 732504 done"), "HTTPS token: [REDACTED:token-field] done");
   // Short digit codes count under personal-data names (the test policy has none: see the
   // bundled-pack test); a quantity never does.
