@@ -10,9 +10,9 @@
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
-#include <new>
 #include <fstream>
 #include <iterator>
+#include <new>
 #include <vector>
 
 namespace veil::app {

@@ -140,7 +140,6 @@ int runCommand(int argc, char** argv) {
       ->excludes(stats_flag)
       ->excludes(log_level_option);
 
-
   std::string config_file;
   app.add_option("--config", config_file, "YAML config: packs, actions, field rules, hash key, filter settings (flags given too take precedence)")->check(CLI::ExistingFile);
 

@@ -5,15 +5,6 @@
 namespace veil::core {
 namespace {
 
-bool equalsIgnoreCase(std::string_view a, std::string_view lower_b) noexcept {
-  if (a.size() != lower_b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char c = a[i];
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-    if (c != lower_b[i]) return false;
-  }
-  return true;
-}
 
 bool isNameChar(char c) noexcept {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_';
@@ -65,11 +56,11 @@ bool isPlaceholder(std::string_view v) noexcept {
   if (v.size() >= 2 && v.front() == ':' && v[1] >= 'a' && v[1] <= 'z') {
     return allOf(v.substr(1), [](char c) noexcept { return (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'; });
   }
-  if (v.size() > 4 && equalsIgnoreCase(v.substr(0, 4), "env:")) return allOf(v.substr(4), isNameChar);
+  if (v.size() > 4 && equalsFolded(v.substr(0, 4), "env:")) return allOf(v.substr(4), isNameChar);
   // A reference to where the secret is kept, with its path: `vault:secret/data/db#password`,
   // `arn:aws:secretsmanager:…`, `ref+awsssm://…` (vals / helm-secrets).
   for (std::string_view store : {"vault:", "secretref:"}) {
-    if (v.size() > store.size() && equalsIgnoreCase(v.substr(0, store.size()), store) &&
+    if (v.size() > store.size() && equalsFolded(v.substr(0, store.size()), store) &&
         v.find_first_of("/#", store.size()) != std::string_view::npos) {
       return true;
     }
@@ -110,8 +101,7 @@ bool holdsNoSecret(std::string_view value) noexcept {
   // What tools print in a secret's place: Terraform's `(sensitive value)`, Ansible's no_log
   // marker, `kubectl describe secret`'s size (`password:  19 bytes`), and its description of
   // where an environment variable comes from (`<set to the key 'password' in secret 'db'>`).
-  for (std::string_view marker : {"(sensitive value)", "(sensitive)", "(known after apply)",
-                                  "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}) {
+  for (std::string_view marker : {"(sensitive value)", "(known after apply)", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}) {
     if (value == marker) return true;
   }
   if (const size_t bytes = value.find(" bytes"); bytes != std::string_view::npos && bytes > 0 &&
@@ -148,7 +138,7 @@ bool holdsNoSecret(std::string_view value) noexcept {
         // Authentication methods named as a setting (`auth=oauth2`, `auth: ldap`).
         "oauth", "oauth2", "oidc", "saml", "saml2", "ldap", "kerberos", "sigv4", "mtls", "hmac", "x509",
         "anonymous"}) {
-    if (equalsIgnoreCase(value, word)) return true;
+    if (equalsFolded(value, word)) return true;
   }
   return false;
 }
@@ -180,7 +170,7 @@ bool holdsCredential(std::string_view value) noexcept {
     while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
     while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
     for (std::string_view known : kNames) {
-      if (name.size() >= known.size() && equalsIgnoreCase(name.substr(name.size() - known.size()), known)) {
+      if (name.size() >= known.size() && equalsFolded(name.substr(name.size() - known.size()), known)) {
         size_t end = i + 1;
         while (end < value.size() && value[end] != ';' && value[end] != '&' && value[end] != ' ' && value[end] != ',') ++end;
         std::string_view secret = value.substr(i + 1, end - i - 1);
@@ -196,9 +186,18 @@ bool holdsCredential(std::string_view value) noexcept {
 bool isAuthScheme(std::string_view word) noexcept {
   for (std::string_view scheme : {"bearer", "basic", "digest", "token", "negotiate", "ntlm",
                                   "apikey", "aws4-hmac-sha256", "hoba", "mutual"}) {
-    if (equalsIgnoreCase(word, scheme)) return true;
+    if (equalsFolded(word, scheme)) return true;
   }
   return false;
+}
+
+bool equalsFolded(std::string_view text, std::string_view lower) noexcept {
+  if (text.size() != lower.size()) return false;
+  for (size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c) != lower[i]) return false;
+  }
+  return true;
 }
 
 }  // namespace veil::core

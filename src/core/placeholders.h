@@ -22,4 +22,7 @@ bool holdsCredential(std::string_view value) noexcept;
 // Authorization schemes whose credential is the next token: `Authorization: Bearer abc`.
 bool isAuthScheme(std::string_view word) noexcept;
 
+// Whether `text` equals `lower` (lower case) ignoring the case of ASCII letters.
+bool equalsFolded(std::string_view text, std::string_view lower) noexcept;
+
 }  // namespace veil::core

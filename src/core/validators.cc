@@ -33,7 +33,6 @@ bool isUuid(std::string_view text) noexcept {
   return true;
 }
 
-
 // --- Luhn ---------------------------------------------------------------------------------------
 
 // ISO/IEC 7812 primary account numbers are 12..19 digits; longer digit runs are ids, not cards,
@@ -509,15 +508,6 @@ std::optional<Validator> parseValidator(std::string_view spec, std::string* erro
     return fail(error, text, "the entropy minimum must be between 0 and 8 bits per byte");
   }
   return Validator{std::string(text), &checkEntropy, minimum};
-}
-
-bool equalsFolded(std::string_view text, std::string_view lower) noexcept {
-  if (text.size() != lower.size()) return false;
-  for (size_t i = 0; i < text.size(); ++i) {
-    const char c = text[i];
-    if (((c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c) != lower[i]) return false;
-  }
-  return true;
 }
 
 }  // namespace veil::core

@@ -73,7 +73,4 @@ bool entropyAtLeast(std::string_view bytes, double min_bits_per_byte) noexcept;
 // not a UUID, no dots (names, versions, JWTs have rules of their own), hex only from 32 digits.
 bool randomToken(std::string_view value) noexcept;
 
-// Whether `text` equals `lower` (lower case) ignoring the case of ASCII letters.
-bool equalsFolded(std::string_view text, std::string_view lower) noexcept;
-
 }  // namespace veil::core

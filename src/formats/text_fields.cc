@@ -1,7 +1,5 @@
 #include "formats/text_fields.h"
 
-#include "core/validators.h"
-
 #include <algorithm>
 #include <array>
 #include <cstring>
@@ -606,7 +604,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
       if (!policy.sensitiveField(name)) continue;
       addIfSensitive(policy, text, {i + 1, name_end}, {name_end + 1, close}, out);
       i = close - 1;
-    } else if (const size_t verb = sentenceVerbAt(text, i); verb > 0) {
+    } else if (const size_t verb = c == ' ' ? sentenceVerbAt(text, i) : 0; verb > 0) {
       // A sentence: `MYSQL_PWD is itv72py6…`, `token is 7DYNc3jk…`, `their password was "…"`.
       // After a plain word the value must read like a code or key; after an identifier
       // (`DD_API_KEY`) anything but a placeholder or state word counts.

@@ -73,9 +73,6 @@ struct Batch {
   // The end of the line before the batch (at most kPreviousLineBytes): a name whose value is on
   // the batch's first line (formats/split_pairs.h).
   std::string previous_line;
-  // False when consecutive lines are unrelated records (rsyslog's mmexternal interleaves hosts):
-  // no line names the next one's value.
-  bool related_lines = true;
 
   // Complete lines with terminators; the last may lack one (end of input).
   std::string_view input() const { return {buffer.bytes.get() + input_begin, input_end - input_begin}; }
@@ -132,8 +129,10 @@ void forEachLine(std::string_view input, Each each) {
   }
 }
 
+// `related_lines` false: consecutive lines are unrelated records (rsyslog's mmexternal
+// interleaves hosts), so no line names the next one's value.
 void redactBatch(const formats::RecordRedactor& records, formats::Workspace& workspace,
-                 std::optional<uint32_t> key_rule, Batch& batch) {
+                 std::optional<uint32_t> key_rule, bool related_lines, Batch& batch) {
   batch.redacted.clear();
   batch.pieces.clear();
   batch.key_lead_lines = batch.key_lead_bytes = batch.key_lead_pieces = 0;
@@ -142,7 +141,7 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
   bool key_open = false;
   size_t at = 0;  // offset of the line in the input
   // The line before, when it may name a sensitive field whose value is on the next line.
-  std::string_view previous = batch.previous_line;
+  std::string_view previous = related_lines ? std::string_view(batch.previous_line) : std::string_view();
   forEachLine(batch.input(), [&](std::string_view line, size_t length, bool terminated, bool crlf) {
     if (leading && !formats::keyBodySpan(line)) {
       leading = false;
@@ -171,7 +170,7 @@ void redactBatch(const formats::RecordRedactor& records, formats::Workspace& wor
     // Only a line with a sensitive field name in it can name the next line's value. A JSON
     // record's scan ends with its last member, not its message: keep one that says `name:`.
     const bool json = !line.empty() && line.front() == '{';
-    previous = batch.related_lines &&
+    previous = related_lines &&
                        (json ? line.find("name:") != std::string_view::npos : workspace.scan.sawFieldLiteral())
                    ? line
                    : std::string_view{};
@@ -301,8 +300,9 @@ class BatchPipeline {
                 const LineFilterOptions& options)
       : records_(records),
         options_(options),
+        related_lines_(options.mmexternal_property.empty()),
         // Key bodies continue a BEGIN line of the same producer, which unrelated lines are not.
-        key_rule_(options.mmexternal_property.empty() ? formats::keyBlockRule(policy) : std::nullopt) {
+        key_rule_(related_lines_ ? formats::keyBlockRule(policy) : std::nullopt) {
     if (!options.mmexternal_property.empty()) replies_.emplace(options.mmexternal_property);
     const unsigned workers = std::max(1u, options.threads);
     // One workspace per worker, one for the reading thread when it helps out and one for the
@@ -329,7 +329,7 @@ class BatchPipeline {
   bool submit(std::unique_ptr<Batch> batch) {
     batch->sequence = next_sequence_++;
     if (threads_.empty()) {
-      if (!batch->done) redactBatch(records_, workspaces_[0], key_rule_, *batch);
+      if (!batch->done) redactBatch(records_, workspaces_[0], key_rule_, related_lines_, *batch);
       key_open_ = settleKeyBlock(records_, workspaces_[0], key_rule_, key_open_, *batch);
       account(*batch);
       const bool ok = !failed_ && write(*batch);
@@ -344,7 +344,7 @@ class BatchPipeline {
       auto queued = std::move(pending_.front());
       pending_.pop_front();
       lock.unlock();
-      redactBatch(records_, workspaces_[workspaces_.size() - 2], key_rule_, *queued);
+      redactBatch(records_, workspaces_[workspaces_.size() - 2], key_rule_, related_lines_, *queued);
       lock.lock();
       done_.emplace(queued->sequence, std::move(queued));
       done_ready_.notify_one();
@@ -447,7 +447,7 @@ class BatchPipeline {
       pending_.pop_front();
       lock.unlock();
       try {
-        redactBatch(records_, workspace, key_rule_, *batch);
+        redactBatch(records_, workspace, key_rule_, related_lines_, *batch);
       } catch (const std::bad_alloc&) {
         // Out of memory on this thread: stop the run with an error rather than terminate, and
         // never write the batch unredacted.
@@ -498,6 +498,7 @@ class BatchPipeline {
 
   const formats::RecordRedactor& records_;
   const LineFilterOptions& options_;
+  const bool related_lines_;  // false under mmexternal: each line is a message of its own
   const std::optional<uint32_t> key_rule_;
   bool key_open_ = false;  // a private-key block is open after the last batch written
   std::optional<MmexternalReplies> replies_;  // set: output in rsyslog's mmexternal protocol
@@ -701,8 +702,7 @@ void LineFilter::Run::handOver(size_t line_end) {
   std::memcpy(input_.bytes.get(), batch_->buffer.bytes.get() + line_end, rest);
   batch_->input_begin = begin_;
   batch_->input_end = line_end;
-  batch_->related_lines = options_.mmexternal_property.empty();
-  batch_->previous_line = batch_->related_lines ? last_line_ : std::string();
+  batch_->previous_line = last_line_;
   // The batch's last line, for the batch after it.
   const std::string_view lines = batch_->input();
   std::string_view last = lines.substr(0, lines.size() - 1);  // without the final newline
