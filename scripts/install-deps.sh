@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(
   build-essential cmake pkg-config ccache
-  libhyperscan-dev libre2-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libssl-dev
+  libhyperscan-dev libre2-dev libpcre2-dev libsimdjson-dev libyaml-cpp-dev libcli11-dev libssl-dev
   libprotobuf-dev protobuf-compiler libgrpc++-dev protobuf-compiler-grpc
   libspdlog-dev libgtest-dev libgmock-dev libbenchmark-dev
   python3

@@ -3,7 +3,6 @@
 #include "core/field_names.h"
 
 #include <openssl/evp.h>
-#include <re2/re2.h>
 
 #include <algorithm>
 #include <cstdlib>
@@ -12,20 +11,9 @@
 namespace veil::core {
 namespace {
 
-// SINGLEMATCH: detection only needs to know *whether* a rule fired; RE2 finds every span
-// afterwards. Reporting each match of open-ended repeats costs more than the scan itself.
+// SINGLEMATCH: detection only needs to know *whether* a rule fired; SpanRegex finds every
+// span afterwards. Reporting each match of open-ended repeats costs more than the scan itself.
 constexpr unsigned kHyperscanFlags = HS_FLAG_SINGLEMATCH;
-
-// Submatches live on the stack while scanning; a rule needing more groups is rejected at load.
-constexpr int kMaxSecretGroup = 15;
-
-re2::RE2::Options spanOptions() {
-  re2::RE2::Options options;
-  // Bytes, not UTF-8: logs carry invalid UTF-8, and Hyperscan (no HS_FLAG_UTF8) sees bytes too.
-  options.set_encoding(re2::RE2::Options::EncodingLatin1);
-  options.set_log_errors(false);
-  return options;
-}
 
 std::string hexSha256(std::string_view data) {
   unsigned char digest[EVP_MAX_MD_SIZE];
@@ -114,36 +102,18 @@ std::string PatternSet::fingerprint(const std::vector<Rule>& rules,
   return hexSha256(key);
 }
 
-bool PatternSet::compileSpan(size_t rule, CompileError* error) const {
-  Span& span = spans_[rule];
-  auto regex = std::make_unique<re2::RE2>(rules_[rule].pattern, spanOptions());
-  if (!regex->ok()) {
-    *error = {rule, "RE2: " + regex->error()};
-    return false;
-  }
-  int secret = 0;
-  for (const auto& [name, index] : regex->NamedCapturingGroups()) {
-    if (name != "secret") {
-      *error = {rule, "named group '" + name + "' is not allowed; the only named group is 'secret'"};
-      return false;
-    }
-    secret = index;
-  }
-  if (secret > kMaxSecretGroup) {
-    *error = {rule, "the 'secret' group must be among the first " + std::to_string(kMaxSecretGroup) +
-                        " groups; use (?:...) for the others"};
-    return false;
-  }
-  span.secret_group = secret;
-  span.regex = std::move(regex);
-  return true;
+bool PatternSet::compileSpan(size_t rule, bool check_now, CompileError* error) const {
+  std::string message;
+  spans_[rule].regex = SpanRegex::compile(rules_[rule].pattern, check_now, &message);
+  if (!spans_[rule].regex) *error = {rule, message};
+  return spans_[rule].regex != nullptr;
 }
 
 const PatternSet::Span& PatternSet::span(uint32_t rule) const {
   Span& span = spans_[rule];
   std::call_once(span.compiled, [&] {
     CompileError ignored;
-    compileSpan(rule, &ignored);
+    compileSpan(rule, /*check_now=*/false, &ignored);
   });
   return span;
 }
@@ -196,7 +166,7 @@ std::shared_ptr<const PatternSet> PatternSet::build(std::vector<Rule> rules,
   if (!*used_cache) {
     for (size_t i = 0; i < set->rules_.size(); ++i) {
       bool compiled = false;
-      std::call_once(set->spans_[i].compiled, [&] { compiled = set->compileSpan(i, error); });
+      std::call_once(set->spans_[i].compiled, [&] { compiled = set->compileSpan(i, /*check_now=*/true, error); });
       if (!compiled) return nullptr;
     }
   }
@@ -285,31 +255,21 @@ void PatternSet::findAll(ScanContext& ctx, std::string_view value,
 void PatternSet::findSpans(ScanContext& ctx, uint32_t rule, std::string_view value,
                            std::vector<Finding>& out) const {
   const Span& compiled = span(rule);
-  if (!compiled.regex) {
-    // Compiled at the rule's first use (cached database) and this RE2 refused the pattern
-    // that an earlier run accepted: fail closed, the rule claims the whole value.
+  ctx.spans_.clear();
+  if (!compiled.regex || !compiled.regex->findAll(ctx.span_scratch_, value, ctx.spans_)) {
+    // Compiled at the rule's first use (cached database) and refused the pattern that an
+    // earlier run accepted: fail closed, the rule claims the whole value.
     out.push_back({rule, 0, value.size()});
     ctx.countFinding(rule);
     return;
   }
-  const re2::RE2& span = *compiled.regex;
-  const int group = compiled.secret_group;
   const Rule& definition = rules_[rule];
-  re2::StringPiece text(value.data(), value.size());
-  re2::StringPiece submatch[kMaxSecretGroup + 1];
-  size_t position = 0;
-  while (position <= value.size() &&
-         span.Match(text, position, value.size(), re2::RE2::UNANCHORED, submatch, group + 1)) {
-    const re2::StringPiece whole = submatch[0];
-    const re2::StringPiece secret = group ? submatch[group] : whole;
-    const size_t match_end = static_cast<size_t>(whole.data() - value.data()) + whole.size();
-    if (secret.data() != nullptr && !secret.empty() &&
-        (!definition.validator || (*definition.validator)({secret.data(), secret.size()}))) {
-      const size_t begin = static_cast<size_t>(secret.data() - value.data());
-      out.push_back({rule, begin, begin + secret.size()});
-      ctx.countFinding(rule);
-    }
-    position = match_end > position ? match_end : position + 1;
+  for (const SpanMatch& match : ctx.spans_) {
+    if (match.secret_end == match.secret_begin) continue;
+    const std::string_view secret = value.substr(match.secret_begin, match.secret_end - match.secret_begin);
+    if (definition.validator && !(*definition.validator)(secret)) continue;
+    out.push_back({rule, match.secret_begin, match.secret_end});
+    ctx.countFinding(rule);
   }
 }
 

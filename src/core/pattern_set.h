@@ -12,10 +12,7 @@
 #include "core/finding.h"
 #include "core/prefaulted_buffer.h"
 #include "core/rule.h"
-
-namespace re2 {
-class RE2;
-}
+#include "core/span_regex.h"
 
 namespace veil::core {
 
@@ -55,10 +52,15 @@ class ScanContext {
   // Whether the last findAll() saw one of the pattern set's field-name literals.
   bool sawFieldLiteral() const { return saw_field_literal_; }
 
+  // Span searches PCRE2 gave up on and RE2 finished (see SpanRegex).
+  uint64_t spanFallbacks() const { return span_scratch_.fallbacks(); }
+
  private:
   friend class PatternSet;
   friend class Redactor;
   ScratchPtr scratch_;
+  SpanScratch span_scratch_;
+  std::vector<SpanMatch> spans_;
   std::vector<uint32_t> fired_;
   std::vector<Finding> findings_;
   std::vector<uint64_t> findings_per_rule_;
@@ -73,7 +75,7 @@ struct CompileError {
 };
 
 // All enabled rules compiled together: one Hyperscan database that says which rules fire on
-// a value, and one RE2 per rule that then finds where (and which part is the secret).
+// a value, and one SpanRegex per rule that then finds where (and which part is the secret).
 // Immutable after construction and safe to share between threads; each thread scans with its
 // own ScanContext.
 class PatternSet {
@@ -89,7 +91,7 @@ class PatternSet {
   // the rules are compiled afresh and *used_cache is false. Returns nullptr and fills *error
   // when a rule does not compile (in either engine).
   //
-  // With a cached database each rule's RE2 is compiled when the rule first fires: the
+  // With a cached database each rule's span regex is compiled when the rule first fires: the
   // fingerprint covers every pattern, and a database is only cached after all of them compiled
   // in both engines, so start-up need not compile the 200-odd programs again.
   //
@@ -120,10 +122,9 @@ class PatternSet {
   // came from the cache.
   struct Span {
     std::once_flag compiled;
-    std::unique_ptr<re2::RE2> regex;  // null when it failed to compile
-    int secret_group = 0;             // RE2 group index of `secret`, or 0 for the whole match
+    std::unique_ptr<SpanRegex> regex;  // null when it failed to compile
   };
-  bool compileSpan(size_t rule, CompileError* error) const;
+  bool compileSpan(size_t rule, bool check_now, CompileError* error) const;
   const Span& span(uint32_t rule) const;
   void findSpans(ScanContext& ctx, uint32_t rule, std::string_view value,
                  std::vector<Finding>& out) const;

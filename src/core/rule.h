@@ -16,7 +16,7 @@ struct Rule {
   std::string description;
   std::string category;     // secret, credential, pii, ...
   std::vector<std::string> tags;  // compliance tags: PCI-DSS, GDPR, HIPAA, SOC2
-  // Hyperscan- and RE2-compatible regex. A named group `secret` marks the part to replace;
+  // Regex in the syntax Hyperscan, RE2 and PCRE2 share. A named group `secret` marks the part to replace;
   // without one the whole match is replaced.
   std::string pattern;
   std::vector<std::string> keywords;
