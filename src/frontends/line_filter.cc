@@ -64,7 +64,7 @@ struct Batch {
   uint64_t lines = 0;
   uint64_t lines_redacted = 0;
   // Private keys across lines (formats/key_block.h). Workers redact a batch as if no key block
-  // were open before it; the writer, which knows, masks the leading lines if one was.
+  // were open before it; writing in order, which knows, masks the leading lines if one was.
   size_t key_lead_lines = 0;     // leading lines that would be key material in an open block
   size_t key_lead_bytes = 0;     // their bytes at the start of input()
   size_t key_lead_pieces = 0;    // the pieces holding their output
@@ -292,8 +292,8 @@ bool writeBatch(int fd, const Batch& batch, int& error) {
 
 }  // namespace
 
-// Redacts batches on worker threads and writes them in order from a writer thread. With one
-// thread it does both on the caller's thread instead.
+// Redacts batches on worker threads, each of which writes what is next in order when it is
+// ready. With one thread it does both on the caller's thread instead.
 class BatchPipeline {
  public:
   BatchPipeline(const core::Policy& policy, const formats::RecordRedactor& records,
@@ -305,13 +305,12 @@ class BatchPipeline {
         key_rule_(related_lines_ ? formats::keyBlockRule(policy) : std::nullopt) {
     if (!options.mmexternal_property.empty()) replies_.emplace(options.mmexternal_property);
     const unsigned workers = std::max(1u, options.threads);
-    // One workspace per worker, one for the reading thread when it helps out and one for the
-    // writer.
+    // One workspace per worker, one for the reading thread when it helps out and one for
+    // whichever thread is writing.
     for (unsigned i = 0; i < workers + 2; ++i) workspaces_.emplace_back(policy);
     if (workers > 1) {
       max_in_flight_ = 2 * workers + 2;
       for (unsigned i = 0; i < workers; ++i) threads_.emplace_back([this, i] { work(i); });
-      threads_.emplace_back([this] { writeInOrder(); });
     }
   }
 
@@ -347,14 +346,14 @@ class BatchPipeline {
       redactBatch(records_, workspaces_[workspaces_.size() - 2], key_rule_, related_lines_, *queued);
       lock.lock();
       done_.emplace(queued->sequence, std::move(queued));
-      done_ready_.notify_one();
+      writeReady(lock);
     }
     space_.wait(lock, [&] { return in_flight_ < max_in_flight_ || failed_; });
     if (failed_) return false;
     ++in_flight_;
     if (batch->done) {
       done_.emplace(batch->sequence, std::move(batch));
-      done_ready_.notify_one();
+      writeReady(lock);
     } else {
       pending_.push_back(std::move(batch));
       work_ready_.notify_one();
@@ -382,7 +381,6 @@ class BatchPipeline {
       closing_ = true;
     }
     work_ready_.notify_all();
-    done_ready_.notify_all();
     for (auto& thread : threads_) thread.join();
   }
 
@@ -404,11 +402,10 @@ class BatchPipeline {
     if (!failed_) error_ = error;
     failed_ = true;
     work_ready_.notify_all();
-    done_ready_.notify_all();
     space_.notify_all();
   }
 
-  // Called by the writer (or the caller with one thread) only.
+  // Called from writeReady() (or by the caller with one thread) only.
   bool write(const Batch& batch) {
     if (replies_) return writeReplies(options_.output_fd, batch, *replies_, reply_text_, error_);
     return writeBatch(options_.output_fd, batch, error_);
@@ -457,19 +454,17 @@ class BatchPipeline {
       }
       lock.lock();
       done_.emplace(batch->sequence, std::move(batch));
-      done_ready_.notify_one();
+      writeReady(lock);
     }
   }
 
-  void writeInOrder() {
-    uint64_t next = 0;
-    std::unique_lock lock(mutex_);
-    while (true) {
-      done_ready_.wait(lock, [&] {
-        return (!done_.empty() && done_.begin()->first == next) ||
-               (closing_ && pending_.empty() && in_flight_ == 0) || failed_;
-      });
-      if (done_.empty() || done_.begin()->first != next) return;
+  // With `lock` held: writes the batches that are next in order, unless another thread is
+  // writing already (it will take these too). Whichever thread finishes the batch that is
+  // next writes it, so no thread exists only to write.
+  void writeReady(std::unique_lock<std::mutex>& lock) {
+    if (writing_) return;
+    writing_ = true;
+    while (!failed_ && !done_.empty() && done_.begin()->first == next_written_) {
       auto batch = std::move(done_.begin()->second);
       done_.erase(done_.begin());
       lock.unlock();
@@ -480,20 +475,18 @@ class BatchPipeline {
         ok = write(*batch);
       } catch (const std::bad_alloc&) {
         lock.lock();
+        writing_ = false;
         failWith(ENOMEM);
         return;
       }
       recycle(std::move(batch));
       lock.lock();
-      ++next;
+      ++next_written_;
       --in_flight_;
-      if (!ok) {
-        failed_ = true;
-        work_ready_.notify_all();
-      }
+      if (!ok) failWith(error_);
       space_.notify_all();
-      if (failed_) return;
     }
+    writing_ = false;
   }
 
   const formats::RecordRedactor& records_;
@@ -506,18 +499,20 @@ class BatchPipeline {
   std::deque<formats::Workspace> workspaces_;
   std::vector<std::thread> threads_;
   std::mutex mutex_;
-  std::condition_variable work_ready_, done_ready_, space_;
+  std::condition_variable work_ready_, space_;
   std::deque<std::unique_ptr<Batch>> pending_;
   std::map<uint64_t, std::unique_ptr<Batch>> done_;
   std::vector<std::unique_ptr<Batch>> free_;
   size_t in_flight_ = 0;
   size_t max_in_flight_ = 0;
   uint64_t next_sequence_ = 0;
+  uint64_t next_written_ = 0;
+  bool writing_ = false;  // a thread is in writeReady()
   bool closing_ = false;
   bool finished_ = false;
   std::atomic<bool> failed_{false};
   int error_ = 0;
-  uint64_t lines_ = 0;  // written by the writer (or the caller with one thread) only
+  uint64_t lines_ = 0;  // counted in writeReady() (or by the caller with one thread) only
   uint64_t lines_redacted_ = 0;
 };
 
