@@ -55,6 +55,9 @@ void printStats(const veil::frontends::LineFilterResult& result, const veil::cor
   if (result.long_lines)
     std::fprintf(stderr, ", %llu over-long lines scanned in windows",
                  static_cast<unsigned long long>(result.long_lines));
+  if (result.span_fallbacks)
+    std::fprintf(stderr, ", %llu span searches too costly for PCRE2 (finished by RE2)",
+                 static_cast<unsigned long long>(result.span_fallbacks));
   std::fprintf(stderr, "\n");
   std::vector<std::pair<uint64_t, std::string>> rows;
   for (size_t i = 0; i < result.findings_per_rule.size(); ++i) {

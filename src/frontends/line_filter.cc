@@ -390,6 +390,7 @@ class BatchPipeline {
     for (const auto& workspace : workspaces_) {
       result.json_records += workspace.json_records;
       result.json_fallbacks += workspace.json_fallbacks;
+      result.span_fallbacks += workspace.scan.spanFallbacks();
       const auto& counts = workspace.scan.findingsPerRule();
       if (result.findings_per_rule.size() < counts.size()) result.findings_per_rule.resize(counts.size());
       for (size_t i = 0; i < counts.size(); ++i) result.findings_per_rule[i] += counts[i];
@@ -620,6 +621,7 @@ LineFilterResult LineFilter::Run::execute() {
   for (size_t i = 0; i < counts.size(); ++i) result_.findings_per_rule[i] += counts[i];
   result_.json_records += workspace_.json_records;
   result_.json_fallbacks += workspace_.json_fallbacks;
+  result_.span_fallbacks += workspace_.scan.spanFallbacks();
   return result_;
 }
 

@@ -49,6 +49,7 @@ struct LineFilterResult {
   uint64_t long_lines = 0;  // lines scanned in windows
   uint64_t json_records = 0;
   uint64_t json_fallbacks = 0;  // looked like JSON but did not parse: scanned as text
+  uint64_t span_fallbacks = 0;  // span searches PCRE2 gave up on and RE2 finished
   std::vector<uint64_t> findings_per_rule;
 };
 

@@ -68,6 +68,22 @@ TEST(LineFilterTest, CountsLinesAndRedactions) {
   EXPECT_EQ(result.findings_per_rule[0], 1u);
 }
 
+// A line that sends PCRE2's backtracking astray is still redacted (RE2 finishes the search),
+// and the run counts it so that --stats can say why such input is slow.
+TEST(LineFilterTest, SpanSearchesTooCostlyForPcre2AreFinishedAndCounted) {
+  auto policy = testing::makePolicy({{"hostile", "(?:(a+)+b|c)"}});
+  std::string line;
+  for (int i = 0; i < 40; ++i) line += std::string(24, 'a') + "!";
+  for (unsigned threads : {1u, 2u}) {
+    LineFilterOptions options;
+    options.threads = threads;
+    LineFilterResult result;
+    EXPECT_EQ(filtered("plain\n" + line + "c\n", options, &result, policy),
+              "plain\n" + line + "[REDACTED:hostile]\n");
+    EXPECT_EQ(result.span_fallbacks, 1u) << threads << " threads";
+  }
+}
+
 TEST(LineFilterTest, LongLinesAreScannedInWindowsWithoutLosingBytes) {
   LineFilterOptions options;
   options.max_record_bytes = 4096;
