@@ -256,7 +256,7 @@ void PatternSet::findSpans(ScanContext& ctx, uint32_t rule, std::string_view val
                            std::vector<Finding>& out) const {
   const Span& compiled = span(rule);
   ctx.spans_.clear();
-  if (!compiled.regex || !compiled.regex->findAll(ctx.span_scratch_, value, ctx.spans_)) {
+  if (!compiled.regex || !compiled.regex->findAll(ctx.span_scratch_, rule, value, ctx.spans_)) {
     // Compiled at the rule's first use (cached database) and refused the pattern that an
     // earlier run accepted: fail closed, the rule claims the whole value.
     out.push_back({rule, 0, value.size()});

@@ -4,6 +4,9 @@
 #include <pcre2.h>
 #include <re2/re2.h>
 
+#include <algorithm>
+#include <chrono>
+#include <limits>
 #include <new>
 #include <optional>
 
@@ -14,9 +17,22 @@ namespace {
 constexpr int kMaxSecretGroup = 15;
 
 // PCRE2's JIT counts backtracking steps against this. Every span in the comparison corpus
-// (77,000 values under 258 rules) needs fewer than 300; a hostile value stops here after well
-// under a millisecond and RE2 takes over.
+// (77,000 values under 258 rules) needs fewer than 300; a hostile value stops here and RE2
+// takes over.
 constexpr uint32_t kMatchLimit = 10'000;
+
+// The limit does not count a repeat of one character scanning ahead, nor each new start
+// position, so a backtracking search can still be quadratic in the value (a review found a
+// bundled rule at 1.2 s on a crafted 1 MB line; RE2: 2 ms). Longer values go to RE2, which
+// keeps the worst single search to milliseconds; the real win is on lines of a few hundred bytes.
+constexpr size_t kMaxJitValue = 4096;
+
+// A search this slow is a strike against the rule on this thread (a normal one takes
+// microseconds; a preempted one may strike by accident); after kStrikes the rule's next
+// kLinearSearches go to RE2, and then PCRE2 gets another chance.
+constexpr auto kSlowSearch = std::chrono::microseconds(500);
+constexpr uint32_t kStrikes = 4;
+constexpr uint32_t kLinearSearches = 1 << 16;
 
 re2::RE2::Options linearOptions() {
   re2::RE2::Options options;
@@ -44,10 +60,27 @@ bool secretGroupOf(const re2::RE2& regex, int* group, std::string* error) {
   return true;
 }
 
+// Whether `text` starts with a repeat as RE2 reads one: {n}, {n,} or {n,m}.
+bool isRepeat(std::string_view text) {
+  size_t i = 1;
+  auto digits = [&] {
+    const size_t from = i;
+    while (i < text.size() && text[i] >= '0' && text[i] <= '9') ++i;
+    return i > from;
+  };
+  if (!digits()) return false;
+  if (i < text.size() && text[i] == ',') {
+    ++i;
+    digits();
+  }
+  return i < text.size() && text[i] == '}';
+}
+
 // `pattern` written so that PCRE2 reads it as RE2 does, or nothing where that takes more than
 // spelling out `\s`, RE2's [\t\n\f\r ] (PCRE2's adds VT): `\v` (RE2: the VT byte; PCRE2:
-// any vertical space), `\S` inside a class, Unicode classes, `\1` (octal or back-reference),
-// \Q…\E, and bytes above 0x7f, written or escaped (RE2 folds Latin-1 letters under (?i)).
+// any vertical space), `\S` inside a class, `\s` as a range's end, Unicode classes, `\1`
+// (octal or back-reference), \Q…\E, and bytes above 0x7f, written or escaped (RE2 folds
+// Latin-1 letters under (?i)). A `{` that does not start a repeat is escaped.
 std::optional<std::string> inPcre2Dialect(std::string_view pattern) {
   constexpr std::string_view kSpace = "\\t\\n\\f\\r ";
   std::string out;
@@ -68,9 +101,19 @@ std::optional<std::string> inPcre2Dialect(std::string_view pattern) {
         return std::nullopt;
       }
       if (escaped == 's') {
-        if (!in_class) out += '[';
+        if (!in_class) {
+          out += '[';
+          out += kSpace;
+          out += ']';
+          continue;
+        }
+        // Spelled out, `\s` ends in a blank: `[a-\s]` and `[\s-/]` would turn into ranges.
+        if (i >= 2 && pattern[i - 2] == '-' && i - 2 > class_body) return std::nullopt;
         out += kSpace;
-        if (!in_class) out += ']';
+        if (next == '-' && i + 2 < pattern.size() && pattern[i + 2] != ']') {
+          out += "\\-";
+          ++i;
+        }
       } else if (escaped == 'S') {
         out += "[^";
         out += kSpace;
@@ -79,6 +122,11 @@ std::optional<std::string> inPcre2Dialect(std::string_view pattern) {
         out += c;
         out += escaped;
       }
+      continue;
+    }
+    if (c == '{' && !in_class && !isRepeat(pattern.substr(i))) {
+      // Literal in RE2; PCRE2 from 10.43 on reads `{,n}` and `{ 1 }` as repeats.
+      out += "\\{";
       continue;
     }
     out += c;
@@ -102,6 +150,80 @@ std::optional<std::string> inPcre2Dialect(std::string_view pattern) {
     }
   }
   return out;
+}
+
+// Options PCRE2 compiles every pattern with, in RE2's dialect: `$` only at the very end (no
+// final-newline exception), (?m)^ also after a final newline; no switching to UTF or to \C
+// from inside a pattern.
+constexpr uint32_t kPcre2Options = PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_UTF |
+                                   PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C;
+
+pcre2_code* compilePcre2(std::string_view pattern) {
+  pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
+  if (!context) throw std::bad_alloc();
+  pcre2_set_newline(context, PCRE2_NEWLINE_LF);
+  int code_error = 0;
+  PCRE2_SIZE error_offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), kPcre2Options,
+                                   &code_error, &error_offset, context);
+  pcre2_compile_context_free(context);
+  return code;
+}
+
+// How many times the repeat at the start of `text` allows (1 without one).
+size_t mostRepeats(std::string_view text) {
+  constexpr size_t kMany = std::numeric_limits<size_t>::max();
+  if (text.empty()) return 1;
+  if (text[0] == '*' || text[0] == '+') return kMany;
+  if (text[0] != '{' || !isRepeat(text)) return 1;
+  const std::string_view inside = text.substr(1, text.find('}') - 1);
+  const size_t comma = inside.find(',');
+  if (comma + 1 == inside.size()) return kMany;  // {n,}
+  size_t most = 0;
+  for (char c : inside.substr(comma == std::string_view::npos ? 0 : comma + 1)) {
+    most = std::min<size_t>(most * 10 + static_cast<size_t>(c - '0'), 1'000'000);
+  }
+  return most;
+}
+
+// Whether `pattern` (PCRE2's dialect) repeats, more than once, a group that can match the empty
+// string. PCRE2 then keeps a last empty iteration where RE2 does not, and their spans part
+// (`(?:(?P<secret>[^;]*);?)+` loses its secret). Unsure counts as yes.
+bool repeatsSomethingEmpty(std::string_view pattern) {
+  std::vector<size_t> open;
+  bool in_class = false;
+  size_t class_body = 0;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    const char c = pattern[i];
+    if (c == '\\') {
+      ++i;
+    } else if (in_class) {
+      if (c == '[' && i + 1 < pattern.size() && pattern[i + 1] == ':') {
+        const size_t close = pattern.find(":]", i + 2);
+        if (close == std::string_view::npos) return true;
+        i = close + 1;
+      } else if (c == ']' && i > class_body) {
+        in_class = false;
+      }
+    } else if (c == '[') {
+      in_class = true;
+      class_body = i + 1 + (i + 1 < pattern.size() && pattern[i + 1] == '^');
+    } else if (c == '(') {
+      open.push_back(i);
+    } else if (c == ')') {
+      if (open.empty()) return true;
+      const size_t start = open.back();
+      open.pop_back();
+      if (mostRepeats(pattern.substr(i + 1)) <= 1) continue;
+      pcre2_code* group = compilePcre2(pattern.substr(start, i + 1 - start));
+      if (!group) return true;  // e.g. `(?i)` flags alone: not a group that repeats
+      uint32_t min_length = 0;
+      pcre2_pattern_info(group, PCRE2_INFO_MINLENGTH, &min_length);
+      pcre2_code_free(group);
+      if (min_length == 0) return true;
+    }
+  }
+  return false;
 }
 
 }  // namespace
@@ -163,24 +285,14 @@ std::unique_ptr<SpanRegex> SpanRegex::compile(const std::string& pattern, bool c
   return span;
 }
 
-// PCRE2's JIT code for `pattern` (in PCRE2's dialect), or null where it cannot be used: PCRE2 refuses the pattern,
-// there is no executable memory, or it numbers the `secret` group unlike RE2 (*secret_group,
-// set from RE2 when `check_now`, else set here). Fills *error only for a named group RE2 would
-// refuse, which only a pattern not checked by RE2 can reach here with.
+// PCRE2's JIT code for `pattern` (in PCRE2's dialect), or null where it cannot be used: PCRE2
+// refuses the pattern, there is no executable memory, or it numbers the `secret` group unlike
+// RE2 (*secret_group, set from RE2 when `check_now`, else set here). Fills *error only for a
+// named group RE2 would refuse, which only a pattern not checked by RE2 can reach here with.
 std::unique_ptr<SpanRegex::Jit> SpanRegex::compileJit(const std::string& pattern, bool check_now,
                                                       int* secret_group, std::string* error) {
-  int code_error = 0;
-  PCRE2_SIZE error_offset = 0;
-  pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
-  if (!context) throw std::bad_alloc();
-  pcre2_set_newline(context, PCRE2_NEWLINE_LF);
-  // RE2's dialect: `$` only at the very end (no final-newline exception), (?m)^ also after a
-  // final newline; no switching to UTF or to \C from inside a pattern.
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(),
-                                   PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_UTF |
-                                       PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C,
-                                   &code_error, &error_offset, context);
-  pcre2_compile_context_free(context);
+  if (repeatsSomethingEmpty(pattern)) return nullptr;
+  pcre2_code* code = compilePcre2(pattern);
   if (!code) return nullptr;
   auto jit = std::make_unique<Jit>();
   jit->code = code;
@@ -216,35 +328,50 @@ const re2::RE2* SpanRegex::linear() const {
   return linear_.get();
 }
 
-bool SpanRegex::findAll(SpanScratch& scratch, std::string_view value,
+bool SpanRegex::findAll(SpanScratch& scratch, uint32_t slot, std::string_view value,
                         std::vector<SpanMatch>& out) const {
-  size_t position = 0;
-  if (jit_) {
-    const auto* subject = reinterpret_cast<PCRE2_SPTR>(value.data());
-    pcre2_match_data* match = scratch.pcre2_->match;
-    while (position <= value.size()) {
-      const int found = pcre2_jit_match(jit_->code, subject, value.size(), position, 0, match,
-                                        scratch.pcre2_->context);
-      if (found == PCRE2_ERROR_NOMATCH) return true;
-      if (found < 0) {  // the match limit, the JIT stack, or memory: RE2 takes it from here
-        ++scratch.fallbacks_;
-        return findWithRe2(value, position, out);
-      }
-      const PCRE2_SIZE* offsets = pcre2_get_ovector_pointer(match);
-      SpanMatch span{offsets[0], offsets[1], offsets[0], offsets[1]};
-      if (secret_group_) {
-        // 0 from pcre2_match: the ovector was too small for every group, never for ours.
-        const bool took_part = (found == 0 || found > secret_group_) &&
-                               offsets[2 * secret_group_] != PCRE2_UNSET;
-        span.secret_begin = took_part ? offsets[2 * secret_group_] : span.end;
-        span.secret_end = took_part ? offsets[2 * secret_group_ + 1] : span.end;
-      }
-      out.push_back(span);
-      position = span.end > position ? span.end : position + 1;
-    }
-    return true;
+  if (!jit_ || value.size() > kMaxJitValue) return findWithRe2(value, 0, out);
+  if (slot >= scratch.costs_.size()) scratch.costs_.resize(slot + 1);
+  SpanScratch::Cost& cost = scratch.costs_[slot];
+  if (cost.linear_left > 0) {
+    --cost.linear_left;
+    return findWithRe2(value, 0, out);
   }
-  return findWithRe2(value, position, out);
+  const auto start = std::chrono::steady_clock::now();
+  const bool found = findWithJit(scratch, value, out);
+  if (std::chrono::steady_clock::now() - start > kSlowSearch && ++cost.strikes >= kStrikes) {
+    cost.strikes = 0;
+    cost.linear_left = kLinearSearches;
+    ++scratch.demotions_;
+  }
+  return found;
+}
+
+bool SpanRegex::findWithJit(SpanScratch& scratch, std::string_view value, std::vector<SpanMatch>& out) const {
+  size_t position = 0;
+  const auto* subject = reinterpret_cast<PCRE2_SPTR>(value.data());
+  pcre2_match_data* match = scratch.pcre2_->match;
+  while (position <= value.size()) {
+    const int found = pcre2_jit_match(jit_->code, subject, value.size(), position, 0, match,
+                                      scratch.pcre2_->context);
+    if (found == PCRE2_ERROR_NOMATCH) return true;
+    if (found < 0) {  // the match limit, the JIT stack, or memory: RE2 takes it from here
+      ++scratch.fallbacks_;
+      return findWithRe2(value, position, out);
+    }
+    const PCRE2_SIZE* offsets = pcre2_get_ovector_pointer(match);
+    SpanMatch span{offsets[0], offsets[1], offsets[0], offsets[1]};
+    if (secret_group_) {
+      // 0 from pcre2_match: the ovector was too small for every group, never for ours.
+      const bool took_part = (found == 0 || found > secret_group_) &&
+                             offsets[2 * secret_group_] != PCRE2_UNSET;
+      span.secret_begin = took_part ? offsets[2 * secret_group_] : span.end;
+      span.secret_end = took_part ? offsets[2 * secret_group_ + 1] : span.end;
+    }
+    out.push_back(span);
+    position = span.end > position ? span.end : position + 1;
+  }
+  return true;
 }
 
 bool SpanRegex::findWithRe2(std::string_view value, size_t position,

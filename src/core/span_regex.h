@@ -35,12 +35,21 @@ class SpanScratch {
 
   // Searches that PCRE2 gave up on (match limit, JIT stack) and RE2 finished.
   uint64_t fallbacks() const { return fallbacks_; }
+  // Times a rule's searches were slow often enough to leave the next ones to RE2.
+  uint64_t demotions() const { return demotions_; }
 
  private:
   friend class SpanRegex;
   struct Pcre2;
+  // One rule's record on this thread (see kSlowSearch in span_regex.cc).
+  struct Cost {
+    uint32_t strikes = 0;
+    uint32_t linear_left = 0;  // searches still to go to RE2
+  };
   std::unique_ptr<Pcre2> pcre2_;
+  std::vector<Cost> costs_;  // by slot
   uint64_t fallbacks_ = 0;
+  uint64_t demotions_ = 0;
 };
 
 // Finds exact matches of one rule's pattern after Hyperscan said the rule fires on a value.
@@ -73,8 +82,10 @@ class SpanRegex {
   // Appends every match in `value`, left to right, without overlaps, as RE2 would find them
   // searching again from the end of each match (one byte on after an empty one). Returns
   // false when RE2 was needed and, compiled late, refused the pattern: the caller must then
-  // treat the whole value as matched.
-  bool findAll(SpanScratch& scratch, std::string_view value, std::vector<SpanMatch>& out) const;
+  // treat the whole value as matched. `slot` is this regex's own small number among those
+  // searching with `scratch` (a rule's index), under which the scratch keeps its costs.
+  bool findAll(SpanScratch& scratch, uint32_t slot, std::string_view value,
+               std::vector<SpanMatch>& out) const;
 
   // Whether PCRE2's JIT finds this rule's spans (false: RE2 does, more slowly).
   bool jitted() const { return jit_ != nullptr; }
@@ -89,6 +100,7 @@ class SpanRegex {
   static std::unique_ptr<Jit> compileJit(const std::string& pattern, bool check_now,
                                          int* secret_group, std::string* error);
   const re2::RE2* linear() const;
+  bool findWithJit(SpanScratch& scratch, std::string_view value, std::vector<SpanMatch>& out) const;
   bool findWithRe2(std::string_view value, size_t position, std::vector<SpanMatch>& out) const;
 
   std::string pattern_;

@@ -14,7 +14,7 @@ namespace {
 
 std::string spans(const core::SpanRegex& regex, std::string_view value, core::SpanScratch& scratch) {
   std::vector<core::SpanMatch> found;
-  if (!regex.findAll(scratch, value, found)) return "refused";
+  if (!regex.findAll(scratch, 0, value, found)) return "refused";
   std::string out;
   for (const auto& m : found) {
     out += std::to_string(m.begin) + "-" + std::to_string(m.end) + ":" + std::to_string(m.secret_begin) +
