@@ -75,6 +75,29 @@ bool isPlaceholder(std::string_view v) noexcept {
   return false;
 }
 
+// Whether a path-shaped value has a segment no directory is called: 16 or more characters
+// mixing upper case, lower case and digits (`/UbwAYNLmCEXX6LkelxHdePJi/PCXBq…`, an AWS secret
+// key that starts with a slash, as one in 64 do).
+bool hasTokenSegment(std::string_view value) noexcept {
+  size_t begin = 0;
+  while (begin < value.size()) {
+    size_t end = value.find('/', begin);
+    if (end == std::string_view::npos) end = value.size();
+    const std::string_view segment = value.substr(begin, end - begin);
+    if (segment.size() >= 16) {
+      bool upper = false, lower = false, digit = false;
+      for (char c : segment) {
+        upper |= c >= 'A' && c <= 'Z';
+        lower |= c >= 'a' && c <= 'z';
+        digit |= c >= '0' && c <= '9';
+      }
+      if (upper && lower && digit) return true;
+    }
+    begin = end + 1;
+  }
+  return false;
+}
+
 }  // namespace
 
 bool holdsNoSecret(std::string_view value) noexcept {
@@ -91,7 +114,7 @@ bool holdsNoSecret(std::string_view value) noexcept {
   // A path (sudo's PWD=/var/www, password_file=/run/secrets/db) is where a secret is, not it;
   // so is a top-level directory (`PWD=/root`, `/`), written in lower case.
   if (value.size() > 1 && value.front() == '/' && value.find('/', 1) != std::string_view::npos &&
-      allOf(value, [](char c) noexcept { return isPathChar(c) || c == '/'; })) {
+      allOf(value, [](char c) noexcept { return isPathChar(c) || c == '/'; }) && !hasTokenSegment(value)) {
     return true;
   }
   if (value == "/" || (value.size() > 1 && value.size() <= 12 && value.front() == '/' &&
@@ -101,7 +124,9 @@ bool holdsNoSecret(std::string_view value) noexcept {
   // What tools print in a secret's place: Terraform's `(sensitive value)`, Ansible's no_log
   // marker, `kubectl describe secret`'s size (`password:  19 bytes`), and its description of
   // where an environment variable comes from (`<set to the key 'password' in secret 'db'>`).
-  for (std::string_view marker : {"(sensitive value)", "(known after apply)", "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}) {
+  // A rule whose value ends at a blank sees only the first word of them: `(known`.
+  for (std::string_view marker : {"(sensitive value)", "(known after apply)", "(sensitive", "(known",
+                                  "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}) {
     if (value == marker) return true;
   }
   if (const size_t bytes = value.find(" bytes"); bytes != std::string_view::npos && bytes > 0 &&

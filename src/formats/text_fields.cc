@@ -108,6 +108,17 @@ size_t valueStart(std::string_view text, size_t at) {
 
 namespace {
 
+// A word and a colon before a blank is the next label, not a value: `dovecot: auth: Debug: …`,
+// `sshd: auth: Info: …`.
+bool isLabel(std::string_view text, Range value) {
+  if (value.end - value.begin < 2 || text[value.end - 1] != ':') return false;
+  if (value.end < text.size() && !isBlank(text[value.end])) return false;
+  for (size_t i = value.begin; i + 1 < value.end; ++i) {
+    if (!((text[i] >= 'a' && text[i] <= 'z') || (text[i] >= 'A' && text[i] <= 'Z'))) return false;
+  }
+  return true;
+}
+
 // In a sentence an unquoted password runs to the next blank: `password is Zx8;Lm2&Qp!` holds
 // characters that end a value in a query string.
 Range proseWord(std::string_view text, Range value, bool quoted) {
@@ -587,6 +598,7 @@ void findSensitiveFieldValues(const core::Policy& policy, std::string_view text,
         continue;
       }
       if (isCall(text, value)) continue;
+      if (unquoted && isLabel(text, value)) continue;
       addIfSensitive(policy, text, key, value, out, unquoted);
       if (value.end > i + 1) i = value.end - 1;
     } else if (c == '<' && i + 1 < text.size() && text[i + 1] != '/') {
