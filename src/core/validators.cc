@@ -11,6 +11,46 @@
 #include <system_error>
 
 namespace veil::core {
+
+bool encodedCredentials(std::string_view encoded) noexcept {
+  while (!encoded.empty() && encoded.back() == '=') encoded.remove_suffix(1);
+  if (encoded.size() < 4 || encoded.size() > 1024 || encoded.size() % 4 == 1) return false;
+  unsigned char decoded[768];
+  size_t length = 0;
+  uint32_t bits = 0;
+  int pending = 0;
+  for (char c : encoded) {
+    int value = -1;
+    if (c >= 'A' && c <= 'Z') value = c - 'A';
+    else if (c >= 'a' && c <= 'z') value = c - 'a' + 26;
+    else if (c >= '0' && c <= '9') value = c - '0' + 52;
+    else if (c == '+') value = 62;
+    else if (c == '/') value = 63;
+    if (value < 0) return false;
+    bits = (bits << 6) | static_cast<uint32_t>(value);
+    pending += 6;
+    if (pending >= 8) {
+      pending -= 8;
+      decoded[length++] = static_cast<unsigned char>((bits >> pending) & 0xff);
+    }
+  }
+  size_t nuls = 0, colon = 0, first_nul = 0, second_nul = 0;
+  for (size_t i = 0; i < length; ++i) {
+    const unsigned char c = decoded[i];
+    if (c == 0) {
+      if (++nuls == 1) first_nul = i;
+      else second_nul = i;
+    } else if (c < 0x20 || c > 0x7e) {
+      return false;
+    } else if (c == ':' && colon == 0) {
+      colon = i + 1;  // one past, so that 0 means none
+    }
+  }
+  if (nuls == 0) return colon > 1 && colon < length;  // user:password
+  // SASL PLAIN: authzid (may be empty) NUL authcid NUL password.
+  return nuls == 2 && second_nul > first_nul + 1 && second_nul + 1 < length;
+}
+
 namespace {
 
 constexpr bool isDigit(char c) noexcept { return c >= '0' && c <= '9'; }
@@ -179,6 +219,7 @@ bool checkEmail(std::string_view candidate, double) noexcept { return emailDomai
 bool checkNotPlaceholder(std::string_view candidate, double) noexcept { return !holdsNoSecret(candidate); }
 bool checkHoldsCredential(std::string_view candidate, double) noexcept { return holdsCredential(candidate); }
 bool checkRandomToken(std::string_view candidate, double) noexcept { return randomToken(candidate); }
+bool checkEncodedCredentials(std::string_view candidate, double) noexcept { return encodedCredentials(candidate); }
 bool checkEntropy(std::string_view candidate, double min_bits_per_byte) noexcept {
   return entropyAtLeast(candidate, min_bits_per_byte);
 }
@@ -188,7 +229,7 @@ struct PlainValidator {
   Validator::Check check;
 };
 
-constexpr std::array<PlainValidator, 10> kPlainValidators = {{
+constexpr std::array<PlainValidator, 11> kPlainValidators = {{
     {"email", &checkEmail},
     {"luhn", &checkLuhn},
     {"iban", &checkIban},
@@ -199,6 +240,7 @@ constexpr std::array<PlainValidator, 10> kPlainValidators = {{
     {"not-placeholder", &checkNotPlaceholder},
     {"holds-credential", &checkHoldsCredential},
     {"random-token", &checkRandomToken},
+    {"encoded-credentials", &checkEncodedCredentials},
 }};
 
 constexpr std::string_view kEntropyName = "entropy";

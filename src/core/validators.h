@@ -63,6 +63,11 @@ bool ipv4Valid(std::string_view ip) noexcept;
 // (`getty@tty1.service`, `dump@host.tar`).
 bool emailDomainPlausible(std::string_view address) noexcept;
 
+// Whether base64 `encoded` (padding optional) decodes to a credential pair: `user:password` as
+// HTTP Basic sends it, or `[authzid]\0user\0password` as SASL PLAIN does; printable ASCII
+// around the separators, both sides non-empty. Decodes into a fixed buffer (up to 768 bytes).
+bool encodedCredentials(std::string_view encoded) noexcept;
+
 // Bits per byte, 0 for empty input.
 double shannonEntropy(std::string_view bytes) noexcept;
 

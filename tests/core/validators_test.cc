@@ -671,7 +671,7 @@ TEST(ValidatorsTest, ParseToleratesNullErrorPointer) {
 TEST(ValidatorsTest, ValidatorNamesListsEveryAcceptedForm) {
   const std::vector<std::string_view>& names = validatorNames();
   EXPECT_EQ(names, (std::vector<std::string_view>{"email", "luhn", "iban", "us-ssn", "phone", "phone-format",
-                                                  "ipv4", "not-placeholder", "holds-credential", "random-token", "entropy(N)"}));
+                                                  "ipv4", "not-placeholder", "holds-credential", "random-token", "encoded-credentials", "entropy(N)"}));
   for (const std::string_view name : names) {
     if (name == "entropy(N)") continue;
     EXPECT_TRUE(parseValidator(name, nullptr).has_value()) << name;
@@ -757,6 +757,31 @@ TEST(PlaceholdersTest, ValuesThatOnlyStartLikeAPlaceholderAreSecrets) {
   ASSERT_TRUE(validator);
   EXPECT_TRUE((*validator)("Zx8Lm2Qp7Rt4"));
   EXPECT_FALSE((*validator)("${DB_PASSWORD}"));
+}
+
+}  // namespace
+}  // namespace veil::core
+
+namespace veil::core {
+namespace {
+
+TEST(EncodedCredentialsTest, BasicPairsAndSaslPlainPass) {
+  EXPECT_TRUE(encodedCredentials("ZGVwbG95OkhhcmJvcl41NlN5bnRo"));          // deploy:Harbor^56Synth
+  EXPECT_TRUE(encodedCredentials("YWRtaW5AZXhhbXBsZTpTeW50aC1Qdy03Nw=="));  // admin@example:Synth-Pw-77
+  EXPECT_TRUE(encodedCredentials("YWRtaW5AZXhhbXBsZTpTeW50aC1Qdy03Nw"));    // padding left off
+  EXPECT_TRUE(encodedCredentials("AG9wcwBHYWxlLVRlcm4tODg0MQ=="));          // \0ops\0Gale-Tern-8841
+}
+
+TEST(EncodedCredentialsTest, AnythingElseFails) {
+  EXPECT_FALSE(encodedCredentials("UGFzc3dvcmQ6"));      // "Password:": nothing after the colon
+  EXPECT_FALSE(encodedCredentials("aGVsbG8gd29ybGQ="));  // "hello world": no separator
+  EXPECT_FALSE(encodedCredentials("OnB3"));              // ":pw": no user
+  EXPECT_FALSE(encodedCredentials("AG9wcwA="));          // "\0ops\0": no password
+  EXPECT_FALSE(encodedCredentials("AAAA"));              // NUL bytes only
+  EXPECT_FALSE(encodedCredentials("/9j/4AAQSkZJRg=="));  // binary (a JPEG header)
+  EXPECT_FALSE(encodedCredentials("abc$def"));
+  EXPECT_FALSE(encodedCredentials("abcde"));             // 5 characters decode to no whole bytes
+  EXPECT_FALSE(encodedCredentials(std::string(2000, 'Q')));
 }
 
 }  // namespace
