@@ -10,6 +10,7 @@ written. Writes to OUT: text.log and ndjson.log, each with a manifest (.manifest
 {"line", "kind", "secrets"} per planted line) and kinds.json (what was planted, what skipped).
 """
 import argparse
+import base64
 import glob
 import hashlib
 import json
@@ -101,8 +102,39 @@ def email_fix(orig, s):
     return s[:dot] + orig[dot:]
 
 
-VALIDATORS = {"luhn": luhn_ok, "iban": iban_ok, "us-ssn": ssn_ok, "email": lambda s: True}
-FIXES = {"luhn": luhn_fix, "iban": iban_fix, "email": email_fix}
+def b64_decode(s):
+    t = s.rstrip("=")
+    return base64.b64decode(t + "=" * (-len(t) % 4))
+
+
+def credentials_ok(s):
+    """veil's `encoded-credentials`: base64 of user:password or authzid NUL user NUL password."""
+    try:
+        d = b64_decode(s)
+    except ValueError:
+        return False
+    if any((c < 0x20 or c > 0x7e) and c != 0 for c in d):
+        return False
+    if d.count(0) == 0:
+        colon = d.find(b":")
+        return 0 < colon < len(d) - 1
+    parts = d.split(b"\0")
+    return len(parts) == 3 and parts[1] != b"" and parts[2] != b""
+
+
+def credentials_fix(orig, s):
+    """Keep the example's separators (':' or NULs) and length; the other bytes come from the
+    random characters drawn for the encoded value."""
+    src = s.replace("=", "")
+    d = b64_decode(orig)
+    out = bytes(c if c in (0, 0x3A) else ord(src[i % len(src)]) for i, c in enumerate(d))
+    enc = base64.b64encode(out).decode()
+    return enc if "=" in orig else enc.rstrip("=")
+
+
+VALIDATORS = {"luhn": luhn_ok, "iban": iban_ok, "us-ssn": ssn_ok, "email": lambda s: True,
+              "encoded-credentials": credentials_ok}
+FIXES = {"luhn": luhn_fix, "iban": iban_fix, "email": email_fix, "encoded-credentials": credentials_fix}
 
 
 def valid(validator, s):
