@@ -124,8 +124,9 @@ bool holdsNoSecret(std::string_view value) noexcept {
   // What tools print in a secret's place: Terraform's `(sensitive value)`, Ansible's no_log
   // marker, `kubectl describe secret`'s size (`password:  19 bytes`), and its description of
   // where an environment variable comes from (`<set to the key 'password' in secret 'db'>`).
-  // A rule whose value ends at a blank sees only the first word of them: `(known`.
-  for (std::string_view marker : {"(sensitive value)", "(known after apply)", "(sensitive", "(known",
+  // A rule whose value ends at a blank sees only the first word of them: `(known` (`(sensitive`
+  // is the word list's, below).
+  for (std::string_view marker : {"(sensitive value)", "(known after apply)", "(known",
                                   "VALUE_SPECIFIED_IN_NO_LOG_PARAMETER"}) {
     if (value == marker) return true;
   }

@@ -76,17 +76,65 @@ bool isRepeat(std::string_view text) {
   return i < text.size() && text[i] == '}';
 }
 
+// Options PCRE2 compiles every pattern with, in RE2's dialect: `$` only at the very end (no
+// final-newline exception), (?m)^ also after a final newline; no switching to UTF or to \C
+// from inside a pattern.
+constexpr uint32_t kPcre2Options = PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_UTF |
+                                   PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C;
+
+pcre2_code* compilePcre2(std::string_view pattern) {
+  pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
+  if (!context) throw std::bad_alloc();
+  pcre2_set_newline(context, PCRE2_NEWLINE_LF);
+  int code_error = 0;
+  PCRE2_SIZE error_offset = 0;
+  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), kPcre2Options,
+                                   &code_error, &error_offset, context);
+  pcre2_compile_context_free(context);
+  return code;
+}
+
+// How many times the repeat at the start of `text` allows (1 without one).
+size_t mostRepeats(std::string_view text) {
+  constexpr size_t kMany = std::numeric_limits<size_t>::max();
+  if (text.empty()) return 1;
+  if (text[0] == '*' || text[0] == '+') return kMany;
+  if (text[0] != '{' || !isRepeat(text)) return 1;
+  const std::string_view inside = text.substr(1, text.find('}') - 1);
+  const size_t comma = inside.find(',');
+  if (comma + 1 == inside.size()) return kMany;  // {n,}
+  size_t most = 0;
+  for (char c : inside.substr(comma == std::string_view::npos ? 0 : comma + 1)) {
+    most = std::min<size_t>(most * 10 + static_cast<size_t>(c - '0'), 1'000'000);
+  }
+  return most;
+}
+
+// Whether `group`, a parenthesised group in PCRE2's dialect, can match the empty string.
+// Unsure counts as yes.
+bool matchesEmpty(std::string_view group) {
+  pcre2_code* code = compilePcre2(group);
+  if (!code) return true;  // e.g. `(?i)` flags alone: not a group that repeats
+  uint32_t min_length = 0;
+  pcre2_pattern_info(code, PCRE2_INFO_MINLENGTH, &min_length);
+  pcre2_code_free(code);
+  return min_length == 0;
+}
+
 // `pattern` written so that PCRE2 reads it as RE2 does, or nothing where that takes more than
 // spelling out `\s`, RE2's [\t\n\f\r ] (PCRE2's adds VT): `\v` (RE2: the VT byte; PCRE2:
 // any vertical space), `\S` inside a class, `\s` as a range's end, Unicode classes, `\1`
 // (octal or back-reference), \Q…\E, and bytes above 0x7f, written or escaped (RE2 folds
-// Latin-1 letters under (?i)). A `{` that does not start a repeat is escaped.
+// Latin-1 letters under (?i)), and a group that can match the empty string repeated more than
+// once (PCRE2 keeps a last empty turn where RE2 does not: `(?:(?P<secret>[^;]*);?)+` would lose
+// its secret). A `{` that does not start a repeat is escaped.
 std::optional<std::string> inPcre2Dialect(std::string_view pattern) {
   constexpr std::string_view kSpace = "\\t\\n\\f\\r ";
   std::string out;
   out.reserve(pattern.size() + 16);
   bool in_class = false;
   size_t class_body = 0;  // where the class's members start: a `]` there is a member
+  std::vector<size_t> groups;  // where each open group starts in `out`
   for (size_t i = 0; i < pattern.size(); ++i) {
     const char c = pattern[i];
     if (static_cast<unsigned char>(c) > 0x7f) return std::nullopt;
@@ -147,83 +195,18 @@ std::optional<std::string> inPcre2Dialect(std::string_view pattern) {
         ++class_body;
         ++i;
       }
+    } else if (c == '(') {
+      groups.push_back(out.size() - 1);
+    } else if (c == ')') {
+      if (groups.empty()) return std::nullopt;
+      const size_t start = groups.back();
+      groups.pop_back();
+      if (mostRepeats(pattern.substr(i + 1)) > 1 && matchesEmpty(std::string_view(out).substr(start))) {
+        return std::nullopt;
+      }
     }
   }
   return out;
-}
-
-// Options PCRE2 compiles every pattern with, in RE2's dialect: `$` only at the very end (no
-// final-newline exception), (?m)^ also after a final newline; no switching to UTF or to \C
-// from inside a pattern.
-constexpr uint32_t kPcre2Options = PCRE2_DOLLAR_ENDONLY | PCRE2_ALT_CIRCUMFLEX | PCRE2_NEVER_UTF |
-                                   PCRE2_NEVER_UCP | PCRE2_NEVER_BACKSLASH_C;
-
-pcre2_code* compilePcre2(std::string_view pattern) {
-  pcre2_compile_context* context = pcre2_compile_context_create(nullptr);
-  if (!context) throw std::bad_alloc();
-  pcre2_set_newline(context, PCRE2_NEWLINE_LF);
-  int code_error = 0;
-  PCRE2_SIZE error_offset = 0;
-  pcre2_code* code = pcre2_compile(reinterpret_cast<PCRE2_SPTR>(pattern.data()), pattern.size(), kPcre2Options,
-                                   &code_error, &error_offset, context);
-  pcre2_compile_context_free(context);
-  return code;
-}
-
-// How many times the repeat at the start of `text` allows (1 without one).
-size_t mostRepeats(std::string_view text) {
-  constexpr size_t kMany = std::numeric_limits<size_t>::max();
-  if (text.empty()) return 1;
-  if (text[0] == '*' || text[0] == '+') return kMany;
-  if (text[0] != '{' || !isRepeat(text)) return 1;
-  const std::string_view inside = text.substr(1, text.find('}') - 1);
-  const size_t comma = inside.find(',');
-  if (comma + 1 == inside.size()) return kMany;  // {n,}
-  size_t most = 0;
-  for (char c : inside.substr(comma == std::string_view::npos ? 0 : comma + 1)) {
-    most = std::min<size_t>(most * 10 + static_cast<size_t>(c - '0'), 1'000'000);
-  }
-  return most;
-}
-
-// Whether `pattern` (PCRE2's dialect) repeats, more than once, a group that can match the empty
-// string. PCRE2 then keeps a last empty iteration where RE2 does not, and their spans part
-// (`(?:(?P<secret>[^;]*);?)+` loses its secret). Unsure counts as yes.
-bool repeatsSomethingEmpty(std::string_view pattern) {
-  std::vector<size_t> open;
-  bool in_class = false;
-  size_t class_body = 0;
-  for (size_t i = 0; i < pattern.size(); ++i) {
-    const char c = pattern[i];
-    if (c == '\\') {
-      ++i;
-    } else if (in_class) {
-      if (c == '[' && i + 1 < pattern.size() && pattern[i + 1] == ':') {
-        const size_t close = pattern.find(":]", i + 2);
-        if (close == std::string_view::npos) return true;
-        i = close + 1;
-      } else if (c == ']' && i > class_body) {
-        in_class = false;
-      }
-    } else if (c == '[') {
-      in_class = true;
-      class_body = i + 1 + (i + 1 < pattern.size() && pattern[i + 1] == '^');
-    } else if (c == '(') {
-      open.push_back(i);
-    } else if (c == ')') {
-      if (open.empty()) return true;
-      const size_t start = open.back();
-      open.pop_back();
-      if (mostRepeats(pattern.substr(i + 1)) <= 1) continue;
-      pcre2_code* group = compilePcre2(pattern.substr(start, i + 1 - start));
-      if (!group) return true;  // e.g. `(?i)` flags alone: not a group that repeats
-      uint32_t min_length = 0;
-      pcre2_pattern_info(group, PCRE2_INFO_MINLENGTH, &min_length);
-      pcre2_code_free(group);
-      if (min_length == 0) return true;
-    }
-  }
-  return false;
 }
 
 }  // namespace
@@ -291,7 +274,6 @@ std::unique_ptr<SpanRegex> SpanRegex::compile(const std::string& pattern, bool c
 // named group RE2 would refuse, which only a pattern not checked by RE2 can reach here with.
 std::unique_ptr<SpanRegex::Jit> SpanRegex::compileJit(const std::string& pattern, bool check_now,
                                                       int* secret_group, std::string* error) {
-  if (repeatsSomethingEmpty(pattern)) return nullptr;
   pcre2_code* code = compilePcre2(pattern);
   if (!code) return nullptr;
   auto jit = std::make_unique<Jit>();

@@ -64,7 +64,8 @@ struct Batch {
   uint64_t lines = 0;
   uint64_t lines_redacted = 0;
   // Private keys across lines (formats/key_block.h). Workers redact a batch as if no key block
-  // were open before it; writing in order, which knows, masks the leading lines if one was.
+  // were open before it; the thread writing batches in order knows, and masks the leading lines
+  // if one was.
   size_t key_lead_lines = 0;     // leading lines that would be key material in an open block
   size_t key_lead_bytes = 0;     // their bytes at the start of input()
   size_t key_lead_pieces = 0;    // the pieces holding their output
